@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The PeftGrid test command (README "Tests"; CI's .ci/run calls exactly this).
+# Prepares the machine (eng/setup.sh), starts redis-server on 127.0.0.1:6379 for the integration
+# tests, builds the solution in Release and runs every test project, the slow end-to-end
+# ones (Category=Slow) included. `eng/test.sh --fast` skips Category=Slow for a quick local loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+filter=()
+if [ "${1:-}" = "--fast" ]; then filter=(--filter "Category!=Slow"); fi
+bash eng/setup.sh
+bash eng/redis.sh start 6379
+export PEFTGRID_DATA="${PEFTGRID_DATA:-$(cd .. && pwd)/shared/data}"
+export PEFTGRID_REDIS="${PEFTGRID_REDIS:-127.0.0.1:6379}"
+dotnet build PeftGrid.sln -c Release -nologo -v:q
+dotnet test PeftGrid.sln -c Release --no-build -nologo -v:q "${filter[@]}" \
+  --logger "console;verbosity=normal" -- RunConfiguration.MaxCpuCount=1

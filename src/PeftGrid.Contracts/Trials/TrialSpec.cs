@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PeftGrid.Contracts.Trials;
+
+/// <summary>
+/// How a trial trains: the knobs that change a result and therefore belong to a cell's identity.
+/// Immutable; a new setting is a new cell.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.TrainingProfile")]
+public sealed record TrainingProfile
+{
+    /// <summary>Training epochs over the (possibly capped) training split. Default 1.</summary>
+    [Id(0)] public int Epochs { get; init; } = 1;
+    /// <summary>Cap on training examples (first N after a seeded shuffle); null = the whole split.</summary>
+    [Id(1)] public int? MaxTrainExamples { get; init; }
+    /// <summary>Cap on evaluation examples (first N of the dev split); null = the whole split.</summary>
+    [Id(2)] public int? MaxEvalExamples { get; init; }
+    /// <summary>Maximum sequence length in tokens after WordPiece (≥ 8). Default 128.</summary>
+    [Id(3)] public int MaxLength { get; init; } = 128;
+    /// <summary>Training batch size in sequences. Default 32 (the paper's GLUE batch, PAPER.md §3.5).</summary>
+    [Id(4)] public int BatchSize { get; init; } = 32;
+    /// <summary>Peak learning rate; null = the method's documented default (see the trainer's defaults table).</summary>
+    [Id(5)] public double? LearningRate { get; init; }
+
+    /// <summary>The canonical text form used in cell ids, e.g. <c>e=1;n=20000;v=;t=128;b=32;lr=</c>.</summary>
+    public string Canonical() => string.Create(CultureInfo.InvariantCulture,
+        $"e={Epochs};n={MaxTrainExamples};v={MaxEvalExamples};t={MaxLength};b={BatchSize};lr={LearningRate:R}");
+}
+
+/// <summary>
+/// One cell of a grid: task × model × method × budget tier × seed, plus the training profile.
+/// The <see cref="CellId"/> is a stable hash of all of these, so resubmitting a grid never duplicates a cell.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.TrialSpec")]
+public sealed record TrialSpec
+{
+    /// <summary>Task name: <c>sst2</c> or <c>mnli</c> (GLUE); <c>xsum</c>, <c>wmt16-en-ro</c> are known but need an encoder-decoder.</summary>
+    [Id(0)] public required string Task { get; init; }
+    /// <summary>Model name (<c>minilm</c>, <c>bert-base-uncased</c>, <c>roberta-base</c>) or a path to an HF <c>config.json</c> folder.</summary>
+    [Id(1)] public required string Model { get; init; }
+    /// <summary>PEFT configuration in the compact text form, e.g. <c>mam[l=16,r=16,s=2]</c> or <c>prefix[l=30]|scaled-pa[r=512,s=4]</c>.</summary>
+    [Id(2)] public required string Method { get; init; }
+    /// <summary>Budget tier in % of the model's parameters (e.g. 0.5); null = the method's explicit or default sizes.</summary>
+    [Id(3)] public double? BudgetPercent { get; init; }
+    /// <summary>Random seed for init, dropout and data order.</summary>
+    [Id(4)] public int Seed { get; init; } = 42;
+    /// <summary>Training profile.</summary>
+    [Id(5)] public TrainingProfile Profile { get; init; } = new();
+
+    /// <summary>The canonical text this cell's id hashes: task, model, method, budget, seed and profile.</summary>
+    public string Canonical() => string.Create(CultureInfo.InvariantCulture,
+        $"task={Task.Trim().ToLowerInvariant()}|model={Model.Trim()}|method={Method.Replace(" ", "", StringComparison.Ordinal)}|budget={BudgetPercent:R}|seed={Seed}|{Profile.Canonical()}");
+
+    /// <summary>Stable cell id: the first 16 hex digits of SHA-256 of <see cref="Canonical"/>.</summary>
+    public string CellId => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical())))[..16];
+}
