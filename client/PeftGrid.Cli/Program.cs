@@ -1,0 +1,26 @@
+using System.CommandLine;
+using PeftGrid.Cli.Commands;
+
+namespace PeftGrid.Cli;
+
+/// <summary>The <c>peftgrid</c> command (DESIGN.md §6). Each command lives in its own file under Commands/.</summary>
+public static class Program
+{
+    /// <summary>Builds the command tree: methods, budget, train, eval, sweep, leaderboard.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("PeftGrid: parameter-efficient fine-tuning research at cluster scale (He et al., ICLR 2022).");
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
+    /// <summary>Entry point. Exit code 0 on success, 1 on bad input or failure (with a one-line reason on stderr).</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        return await parse.InvokeAsync();
+    }
+}

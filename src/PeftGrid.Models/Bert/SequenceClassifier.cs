@@ -1,0 +1,146 @@
+using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Framework;
+using PeftGrid.Peft.Seams;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace PeftGrid.Models.Bert;
+
+/// <summary>
+/// The task head (RoBERTa style, HF keys <c>classifier.dense</c>, <c>classifier.out_proj</c>): on the first token's hidden state,
+/// Dropout → Linear(d, d) → tanh → Dropout → Linear(d, C); weights N(0, 0.02), biases 0. [B, d] → logits [B, C].
+/// Always trainable and excluded from every budget.
+/// </summary>
+public sealed class ClassificationHead : Module<Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly Linear out_proj;
+    private readonly Dropout dropout;
+
+    /// <summary>Creates a head for <paramref name="numLabels"/> classes on width <paramref name="d"/>.</summary>
+    public ClassificationHead(int d, int numLabels, double dropoutProbability) : base("classifier")
+    {
+        dense = nn.Linear(d, d);
+        out_proj = nn.Linear(d, numLabels);
+        dropout = nn.Dropout(dropoutProbability);
+        using (torch.no_grad())
+        {
+            foreach (var l in new[] { dense, out_proj })
+            {
+                nn.init.normal_(l.weight!, 0, 0.02);
+                nn.init.zeros_(l.bias!);
+            }
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Logits [B, C] from the first-token states <paramref name="cls"/> [B, d].</summary>
+    public override Tensor forward(Tensor cls)
+    {
+        using var scope = NewDisposeScope();
+        return out_proj.forward(dropout.forward(torch.tanh(dense.forward(dropout.forward(cls))))).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// Encoder + classification head, with at most one PEFT configuration applied (<see cref="ApplyPeft"/>).
+/// forward(input ids [B, T], token type ids [B, T], attention mask [B, T]) → logits [B, C].
+/// </summary>
+public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly BertEncoder bert;
+    private readonly ClassificationHead classifier;
+    private PeftModules? peft;
+
+    /// <summary>Wraps <paramref name="encoder"/> with a new head for <paramref name="numLabels"/> classes.</summary>
+    public SequenceClassifier(BertEncoder encoder, int numLabels) : base("classifier_model")
+    {
+        bert = encoder;
+        classifier = new ClassificationHead(encoder.Shape.HiddenSize, numLabels, encoder.Config.HiddenDropout);
+        NumLabels = numLabels;
+        RegisterComponents();
+    }
+
+    /// <summary>The backbone.</summary>
+    public BertEncoder Encoder => bert;
+
+    /// <summary>The task head.</summary>
+    public ClassificationHead Head => classifier;
+
+    /// <summary>Number of classes C.</summary>
+    public int NumLabels { get; }
+
+    /// <summary>The applied PEFT modules, or null before <see cref="ApplyPeft"/>.</summary>
+    public PeftModules? Peft => peft;
+
+    /// <summary>
+    /// Applies <paramref name="config"/>: freezes the backbone per its policy and attaches its Δh modules. Seed torch first for
+    /// reproducible inits.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A configuration is already applied.</exception>
+    /// <exception cref="ArgumentException">The configuration does not fit the model.</exception>
+    public PeftModules ApplyPeft(PeftConfig config)
+    {
+        if (peft is not null)
+        {
+            throw new InvalidOperationException($"a PEFT configuration ('{peft.Config.Spec}') is already applied");
+        }
+        peft = PeftModules.Attach(bert, config);
+        register_module("peft", peft);
+        return peft;
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var h = bert.forward(inputIds, tokenTypeIds, attentionMask);
+        return classifier.forward(h[.., 0, ..]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Every parameter that trains, with names: unfrozen backbone parameters (<c>base_model.model.{HF key}</c>), PEFT parameters
+    /// (peft naming), then the head (<c>classifier.*</c>). Before <see cref="ApplyPeft"/> every backbone parameter counts.
+    /// </summary>
+    public IEnumerable<(string Name, Parameter Parameter)> TrainableParameters()
+    {
+        foreach (var (name, p) in bert.PretrainedParameters().Where(p => p.Parameter.requires_grad))
+        {
+            yield return (PeftModules.PeftPrefix + name, p);
+        }
+        if (peft is not null)
+        {
+            foreach (var named in peft.NamedPeftParameters())
+            {
+                yield return named;
+            }
+        }
+        foreach (var (name, p) in classifier.named_parameters())
+        {
+            yield return ("classifier." + name, p);
+        }
+    }
+
+    /// <summary>The counted budget of the built model: trainable parameters excluding the head, against the pretrained total.</summary>
+    public BudgetCounts CountedBudget()
+    {
+        var headCount = classifier.parameters().Sum(p => p.numel());
+        var trainable = TrainableParameters().Sum(p => p.Parameter.numel()) - headCount;
+        var paper = peft?.Counts.PaperCount ?? bert.Shape.TotalParameters;
+        return new BudgetCounts(paper, trainable, bert.PretrainedParameters().Sum(p => p.Parameter.numel()));
+    }
+
+    /// <summary>The trained parameters (what <c>--save-adapter</c> writes): <see cref="TrainableParameters"/> detached, on CPU.</summary>
+    public Dictionary<string, Tensor> AdapterStateDict() =>
+        TrainableParameters().ToDictionary(p => p.Name, p => p.Parameter.detach().cpu().clone());
+
+    /// <summary>Loads trained parameters written by <see cref="AdapterStateDict"/> into this (identically configured) model.</summary>
+    /// <exception cref="InvalidDataException">Missing, unexpected or mis-shaped keys; the message lists them.</exception>
+    public void LoadAdapterStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
+        var targets = TrainableParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        Loading.StateDictCopier.Copy(targets, state, "adapter state");
+    }
+}
