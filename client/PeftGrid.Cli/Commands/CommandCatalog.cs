@@ -10,6 +10,8 @@ public static class CommandCatalog
     {
         yield return MethodsCommand.Create();
         yield return BudgetCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
         // train / eval (PeftGrid.Tasks) and sweep / leaderboard (the grid) register here.
     }
 }

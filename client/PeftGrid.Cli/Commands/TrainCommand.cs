@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Tasks.Adapters;
+using PeftGrid.Tasks.Runner;
+using PeftGrid.Tasks.Training;
+using Spectre.Console;
+
+namespace PeftGrid.Cli.Commands;
+
+/// <summary>
+/// <c>peftgrid train --task sst2|mnli --model minilm --method SPEC [--budget P%] [--data DIR] [--seed S] [--epochs E]
+/// [--max-train-examples N] [--max-length T] [--lr LR] [--out FILE] [--save-adapter DIR] [--json]</c>: one trial in this
+/// process (DESIGN.md §6) with a live progress bar, a final table and the result JSON. Exit codes: 0 succeeded, 1 bad input or
+/// failure (one line on stderr), 2 diverged or cancelled (the result is still written).
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var task = new Option<string>("--task") { Description = "sst2 or mnli (mnli-mm evaluates on dev_mismatched)", Required = true };
+        var model = new Option<string>("--model") { Description = "model (minilm)", DefaultValueFactory = _ => "minilm" };
+        var method = new Option<string>("--method") { Description = "method spec, e.g. lora-attn, full, \"mam[l=16,r=16,s=2]\"", Required = true };
+        var budget = new Option<string?>("--budget") { Description = "budget tier in % of the model's parameters, e.g. 0.5%; sizes are solved for it" };
+        var data = new Option<string?>("--data") { Description = "data root holding glue/ (default: $PEFTGRID_DATA, else ../shared/data beside the checkout)" };
+        var seed = new Option<int>("--seed") { Description = "seed for init, dropout and data order", DefaultValueFactory = _ => 42 };
+        var epochs = new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 1 };
+        var maxTrain = new Option<int?>("--max-train-examples") { Description = "use the first N training examples after a seeded shuffle" };
+        var maxEval = new Option<int?>("--max-eval-examples") { Description = "evaluate on the first N dev examples" };
+        var maxLength = new Option<int>("--max-length") { Description = "max tokens per example (≥ 8)", DefaultValueFactory = _ => 128 };
+        var batch = new Option<int>("--batch-size") { Description = "sequences per batch", DefaultValueFactory = _ => 32 };
+        var lr = new Option<double?>("--lr") { Description = "peak learning rate (default: the method's, see README 'Training')" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: processor count)" };
+        var output = new Option<string?>("--out") { Description = "write the result JSON here" };
+        var saveAdapter = new Option<string?>("--save-adapter") { Description = "write adapter_model.safetensors + adapter_config.json to this folder" };
+        var json = new Option<bool>("--json") { Description = "print the result JSON instead of the table (no progress bar)" };
+        var command = new Command("train", "Train and evaluate one configuration on a GLUE task in this process")
+        {
+            task, model, method, budget, data, seed, epochs, maxTrain, maxEval, maxLength, batch, lr, threads, output, saveAdapter, json,
+        };
+        command.SetAction((parse, ct) => CliErrors.Guard(async () =>
+        {
+            var spec = new TrialSpec
+            {
+                Task = parse.GetValue(task)!, Model = parse.GetValue(model)!, Method = parse.GetValue(method)!, Seed = parse.GetValue(seed),
+                BudgetPercent = parse.GetValue(budget) is { } b ? BudgetCommand.ParsePercent(b, "--budget") : null,
+                Profile = new TrainingProfile
+                {
+                    Epochs = parse.GetValue(epochs), MaxTrainExamples = parse.GetValue(maxTrain), MaxEvalExamples = parse.GetValue(maxEval),
+                    MaxLength = parse.GetValue(maxLength), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                },
+            };
+            var dataRoot = Tasks.Data.DataRoot.Resolve(parse.GetValue(data));
+            var plan = TrialPlan.Create(spec, dataRoot); // bad input → one-line error, exit 1
+            var asJson = parse.GetValue(json);
+            using var execution = asJson || Console.IsOutputRedirected
+                ? await Task.Run(() => Execute(spec, dataRoot, parse.GetValue(threads), null, ct), ct)
+                : await RunWithProgress(spec, plan, dataRoot, parse.GetValue(threads), ct);
+            var result = execution.Result;
+            if (result.Status == TrialStatus.Failed) throw new InvalidOperationException(result.Error ?? "trial failed");
+            if (parse.GetValue(output) is { } path) ResultJson.Write(path, result, execution.Training);
+            if (parse.GetValue(saveAdapter) is { } folder && execution.Model is not null) AdapterFiles.Save(folder, execution);
+            if (asJson) Console.WriteLine(ResultJson.Serialize(result, execution.Training));
+            else TrainReport.Print(result, execution.Training, parse.GetValue(output), parse.GetValue(saveAdapter));
+            if (result.Status != TrialStatus.Succeeded)
+            {
+                await Console.Error.WriteLineAsync($"peftgrid: {result.Status.ToString().ToLowerInvariant()}: {result.Error}");
+                return 2;
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static TrialExecution Execute(TrialSpec spec, string dataRoot, int? threads, Action<TrainStepInfo>? onStep, CancellationToken ct) =>
+        TrialExecutor.Execute(spec, dataRoot, "cpu", onStep, ct, threads);
+
+    private static async Task<TrialExecution> RunWithProgress(TrialSpec spec, TrialPlan plan, string dataRoot, int? threads, CancellationToken ct)
+    {
+        TrialExecution? execution = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var bar = ctx.AddTask(Markup.Escape($"{plan.Task.Name} {plan.Config.Spec} lr={plan.LearningRate:g3}: loading"), maxValue: 1);
+                execution = await Task.Run(() => Execute(spec, dataRoot, threads, info =>
+                {
+                    bar.MaxValue = info.TotalSteps;
+                    bar.Value = info.Step;
+                    bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {info.Epoch} step {info.Step}/{info.TotalSteps} loss {info.Loss:0.0000} {info.ExamplesPerSecond:0.0} ex/s"));
+                }, ct), ct);
+                bar.Value = bar.MaxValue;
+            });
+        return execution!;
+    }
+}
