@@ -1,0 +1,2 @@
+// Tests seed the global torch RNG: run them one at a time so seeds and results are deterministic.
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]

@@ -1,0 +1,52 @@
+using PeftGrid.Peft.Framework;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Peft.Tests;
+
+public class FreezingTests
+{
+    public static IEnumerable<object[]> Presets => SpecTests.AllPresets.Select(p => new object[] { p });
+
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void FrozenParametersGetNoGradientAndOnlyTheConfigurationTrains(string preset)
+    {
+        using var model = TinyModels.Classifier(preset);
+        model.train();
+        var trainable = model.TrainableParameters().ToList();
+        var trainableSet = trainable.Select(p => p.Parameter.Handle).ToHashSet();
+        // What the optimizer gets is exactly the set of parameters with requires_grad.
+        Assert.Equal(model.parameters().Where(p => p.requires_grad).Select(p => p.Handle).ToHashSet(), trainableSet);
+        var (ids, types, mask) = TinyModels.Batch();
+        var labels = torch.tensor(new long[] { 0, 1, 2 });
+        var loss = torch.nn.functional.cross_entropy(model.forward(ids, types, mask), labels);
+        loss.backward();
+        foreach (var (name, p) in model.Encoder.named_parameters())
+        {
+            if (!p.requires_grad) { Assert.True(p.grad is null, $"{preset}: frozen {name} has a gradient"); }
+        }
+        var withGrad = trainable.Count(p => p.Parameter.grad is not null);
+        Assert.True(withGrad > 0);
+        var expectBackbone = PeftConfig.Parse(preset).Backbone;
+        var backboneTrainable = model.Encoder.parameters().Count(p => p.requires_grad);
+        switch (expectBackbone)
+        {
+            case BackboneTraining.All: Assert.Equal(model.Encoder.parameters().Count(), backboneTrainable); break;
+            case BackboneTraining.Biases: Assert.Equal(model.Encoder.named_parameters().Count(p => p.name.EndsWith("bias")), backboneTrainable); break;
+            default: Assert.Equal(0, backboneTrainable); break;
+        }
+    }
+
+    [Fact]
+    public void LoraParametersUsePeftNames()
+    {
+        using var model = TinyModels.Classifier("lora-attn[r=2]");
+        var names = model.TrainableParameters().Select(p => p.Name).ToList();
+        Assert.Contains("base_model.model.encoder.layer.0.attention.self.query.lora_A.weight", names);
+        Assert.Contains("base_model.model.encoder.layer.1.attention.self.value.lora_B.weight", names);
+        Assert.Contains("classifier.out_proj.weight", names);
+        Assert.Equal(2 * 2 * 2 + 4, names.Count);
+    }
+}

@@ -1,0 +1,46 @@
+using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Peft.Tests;
+
+/// <summary>A small random BERT (d = 32, L = 2, 4 heads, d_m = 128 = 4d) and fixed inputs, for fast exact tests.</summary>
+public static class TinyModels
+{
+    public static readonly ModelShape Shape = new("tiny", 32, 2, 4, 128, 100, 64, 2);
+
+    public static SequenceClassifier Classifier(string? spec, int seed = 7)
+    {
+        torch.manual_seed(seed);
+        var model = new SequenceClassifier(new BertEncoder(new EncoderConfig(Shape)), 3);
+        if (spec is not null)
+        {
+            torch.manual_seed(seed + 1);
+            model.ApplyPeft(PeftConfig.Parse(spec));
+        }
+        model.eval();
+        return model;
+    }
+
+    /// <summary>Batch of 3 sequences of length 9; the last two tokens of row 2 are padding.</summary>
+    public static (Tensor Ids, Tensor Types, Tensor Mask) Batch()
+    {
+        torch.manual_seed(123);
+        var ids = torch.randint(5, 100, [3, 9], dtype: ScalarType.Int64);
+        var types = torch.zeros(3, 9, dtype: ScalarType.Int64);
+        var mask = torch.ones(3, 9, dtype: ScalarType.Int64);
+        mask[2, 7..] = 0;
+        return (ids, types, mask);
+    }
+
+    public static Tensor Hidden(SequenceClassifier model)
+    {
+        var (ids, types, mask) = Batch();
+        using var _ = torch.no_grad();
+        return model.Encoder.forward(ids, types, mask);
+    }
+
+    public static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+}
