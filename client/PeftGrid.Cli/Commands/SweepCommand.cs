@@ -1,0 +1,117 @@
+using System.CommandLine;
+using PeftGrid.Cli.Sweeps;
+using PeftGrid.Client;
+using PeftGrid.Client.Grids;
+using PeftGrid.Contracts.Grid;
+
+namespace PeftGrid.Cli.Commands;
+
+/// <summary><c>peftgrid sweep run | submit | status | cancel</c> (DESIGN.md §6).</summary>
+public static class SweepCommand
+{
+    /// <summary>Builds the <c>sweep</c> command and its subcommands.</summary>
+    public static Command Create()
+    {
+        var sweep = new Command("sweep", "Run a grid of PEFT cells on a cluster and rank the results");
+        sweep.Subcommands.Add(SweepRunCommand.Create());
+        sweep.Subcommands.Add(Submit());
+        sweep.Subcommands.Add(Status());
+        sweep.Subcommands.Add(Cancel());
+        return sweep;
+    }
+
+    /// <summary>The <c>--grid</c> option: a grid file or a built-in grid name.</summary>
+    public static Option<string> GridOption() => new("--grid")
+    {
+        Description = $"Grid file (JSON) or built-in grid: {string.Join(", ", BuiltInGrids.Names)}",
+        Required = true,
+    };
+
+    private static Command Submit()
+    {
+        var c = new Command("submit", "Submit a grid to a running cluster and print its sweep id");
+        var grid = GridOption();
+        var conn = new SweepConnection();
+        c.Options.Add(grid);
+        conn.AddTo(c);
+        c.SetAction((p, ct) => CliErrors.Guard(async () =>
+        {
+            var expansion = GridParser.Expand(GridParser.Load(p.GetValue(grid)!));
+            await using var client = await conn.ConnectAsync(p, ct);
+            var result = await client.SubmitAsync(expansion.Request);
+            Report(p.GetValue(conn.Json), result, expansion);
+            return 0;
+        }));
+        return c;
+    }
+
+    private static Command Status()
+    {
+        var c = new Command("status", "Show a sweep's progress (or every sweep's)");
+        var id = new Option<string?>("--sweep") { Description = "Sweep id (default: every sweep)" };
+        var conn = new SweepConnection();
+        c.Options.Add(id);
+        conn.AddTo(c);
+        c.SetAction((p, ct) => CliErrors.Guard(async () =>
+        {
+            await using var client = await conn.ConnectAsync(p, ct);
+            var ids = p.GetValue(id) is { } one ? [one] : await client.ListSweepsAsync();
+            var statuses = new List<SweepStatus>();
+            foreach (var s in ids)
+            {
+                statuses.Add(await client.GetStatusAsync(s));
+            }
+            if (p.GetValue(conn.Json))
+            {
+                Console.WriteLine(SweepOutput.ToJson(statuses));
+            }
+            else
+            {
+                statuses.ForEach(s => Console.WriteLine(Line(s)));
+                if (statuses.Count == 0)
+                {
+                    Console.WriteLine("no sweeps");
+                }
+            }
+            return 0;
+        }));
+        return c;
+    }
+
+    private static Command Cancel()
+    {
+        var c = new Command("cancel", "Cancel a sweep: pending cells end Cancelled, running ones are stopped");
+        var id = new Option<string>("--sweep") { Description = "Sweep id", Required = true };
+        var conn = new SweepConnection();
+        c.Options.Add(id);
+        conn.AddTo(c);
+        c.SetAction((p, ct) => CliErrors.Guard(async () =>
+        {
+            await using var client = await conn.ConnectAsync(p, ct);
+            var status = await client.CancelAsync(p.GetValue(id)!);
+            Console.WriteLine(p.GetValue(conn.Json) ? SweepOutput.ToJson(status) : Line(status));
+            return 0;
+        }));
+        return c;
+    }
+
+    /// <summary>One-line status: <c>id: queued/running/done/failed</c>.</summary>
+    public static string Line(SweepStatus s) =>
+        $"{s.SweepId}: {s.Total} cells — queued {s.Pending}, running {s.Running}, succeeded {s.Succeeded}, failed {s.Failed}, cancelled {s.Cancelled}, refused {s.Refused}{(s.IsCancelled ? " (cancelled)" : "")}";
+
+    /// <summary>Prints what a submission did; duplicates and refusals go to stderr.</summary>
+    public static void Report(bool json, SubmitResult result, GridExpansion expansion)
+    {
+        foreach (var d in expansion.Duplicates)
+        {
+            Console.Error.WriteLine($"peftgrid: warning: {d}");
+        }
+        foreach (var r in result.Refused)
+        {
+            Console.Error.WriteLine($"peftgrid: refused: cell {r.CellId} ({r.Spec.Task}/{r.Spec.Model}/{r.Spec.Method}): {r.Reason}");
+        }
+        Console.WriteLine(json
+            ? SweepOutput.ToJson(new { result, duplicates = expansion.Duplicates })
+            : $"sweep {result.SweepId}: {result.Added} cells added, {result.Existing} already known, {result.Requeued} requeued, {result.Refused.Count} refused");
+    }
+}

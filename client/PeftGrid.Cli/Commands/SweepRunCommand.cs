@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PeftGrid.Cli.Sweeps;
+using PeftGrid.Client;
+using PeftGrid.Client.Grids;
+using PeftGrid.Contracts.Grid;
+using PeftGrid.Grains.Runners;
+using PeftGrid.Silo.Hosting;
+using Spectre.Console;
+
+namespace PeftGrid.Cli.Commands;
+
+/// <summary><c>peftgrid sweep run --grid G [--embedded | --redis CONN] [--data DIR] [--out DIR]</c>.</summary>
+public static class SweepRunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var c = new Command("run", "Submit a grid, show live progress, print the leaderboard per tier, write results and a plot");
+        var grid = SweepCommand.GridOption();
+        var embedded = new Option<bool>("--embedded") { Description = "Run on an in-process single-silo cluster (the default without --redis/--gateway-port)" };
+        var data = new Option<string?>("--data") { Description = "Data root for the embedded cluster's trainer (default $PEFTGRID_DATA or ../shared/data)" };
+        var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "sweep-out" };
+        var devices = new Option<string[]>("--devices") { Description = "Embedded workers, e.g. cpu:0 (default cpu:0)", AllowMultipleArgumentsPerToken = true };
+        var runner = new Option<string>("--runner") { Description = "Embedded trial runner: torch (default) or fake (tests only)", DefaultValueFactory = _ => "torch", Hidden = true };
+        var conn = new SweepConnection();
+        foreach (var o in new Option[] { grid, embedded, data, output, devices, runner })
+        {
+            c.Options.Add(o);
+        }
+        conn.AddTo(c);
+        c.SetAction((p, ct) => CliErrors.Guard(async () =>
+        {
+            var expansion = GridParser.Expand(GridParser.Load(p.GetValue(grid)!));
+            if (p.GetValue(embedded) && conn.Named(p))
+            {
+                throw new ArgumentException("--embedded cannot be combined with --redis or --gateway-port");
+            }
+            var json = p.GetValue(conn.Json);
+            await using var cluster = conn.Named(p) ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
+            {
+                DataRoot = p.GetValue(data), RunnerKind = p.GetValue(runner)!,
+                Devices = p.GetValue(devices) is { Length: > 0 } d ? d : ["cpu:0"],
+                Fake = new FakeRunnerOptions { CellMilliseconds = 20 },
+            }, ct);
+            await using var client = cluster is null ? await conn.ConnectAsync(p, ct) : PeftGridClient.FromClusterClient(cluster.Client);
+            var clock = Stopwatch.StartNew();
+            var submitted = await client.SubmitAsync(expansion.Request);
+            SweepCommand.Report(json, submitted, expansion);
+            var status = await FollowAsync(client, expansion.Request.SweepId, json, ct);
+            var results = await client.GetResultsAsync(status.SweepId);
+            var boards = new List<LeaderboardView>();
+            foreach (var key in status.Boards)
+            {
+                boards.Add(await client.GetLeaderboardAsync(key));
+            }
+            var dir = p.GetValue(output)!;
+            var written = SweepOutput.Write(dir, status, results, boards);
+            if (json)
+            {
+                Console.WriteLine(SweepOutput.ToJson(new { status, wallSeconds = clock.Elapsed.TotalSeconds, leaderboards = boards, output = dir }));
+            }
+            else
+            {
+                LeaderboardTables.Print(AnsiConsole.Console, boards);
+                foreach (var failed in (await client.GetCellsAsync(status.SweepId)).Where(x => x.Status == CellStatus.Failed))
+                {
+                    Console.Error.WriteLine($"peftgrid: failed: cell {failed.CellId} ({failed.Spec.Method}, {failed.Spec.BudgetPercent}%, seed {failed.Spec.Seed}): {failed.Error}");
+                }
+                Console.WriteLine($"{SweepCommand.Line(status)}; wall time {clock.Elapsed.TotalSeconds:0.0} s; wrote {written.Count} files to {Path.GetFullPath(dir)}");
+            }
+            return 0;
+        }));
+        return c;
+    }
+
+    /// <summary>Polls the sweep to completion, showing queued/running/done/failed and an ETA unless <paramref name="quiet"/>.</summary>
+    public static async Task<SweepStatus> FollowAsync(PeftGridClient client, string sweepId, bool quiet, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var first = await client.GetStatusAsync(sweepId);
+        var doneAtStart = first.Done;
+        if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var last = "";
+            await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct))
+            {
+                var line = Describe(s, clock.Elapsed, doneAtStart);
+                if (!quiet && line != last)
+                {
+                    Console.Error.WriteLine(line);
+                }
+                last = line;
+                first = s;
+            }
+            return first;
+        }
+        SweepStatus final = first;
+        await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(async ctx =>
+        {
+            var bar = ctx.AddTask(Markup.Escape(sweepId), maxValue: Math.Max(1, first.Total));
+            await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct))
+            {
+                bar.Value = s.Done;
+                bar.Description = Markup.Escape(Describe(s, clock.Elapsed, doneAtStart));
+                final = s;
+            }
+        });
+        return final;
+    }
+
+    /// <summary>Progress line with an ETA from this run's throughput.</summary>
+    public static string Describe(SweepStatus s, TimeSpan elapsed, int doneAtStart)
+    {
+        var doneNow = s.Done - doneAtStart;
+        var remaining = s.Pending + s.Running;
+        var eta = doneNow > 0 && remaining > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / doneNow * remaining) : (TimeSpan?)null;
+        return $"queued {s.Pending}, running {s.Running}, done {s.Succeeded}, failed {s.Failed}" +
+               (s.Cancelled > 0 ? $", cancelled {s.Cancelled}" : "") + (eta is { } e ? $", ETA {e:hh\\:mm\\:ss}" : remaining == 0 ? "" : ", ETA …");
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using PeftGrid.Contracts.Grid;
+using Spectre.Console;
+
+namespace PeftGrid.Cli.Sweeps;
+
+/// <summary>Renders leaderboards as console tables, one per budget tier.</summary>
+public static class LeaderboardTables
+{
+    /// <summary>Writes every tier of every board to the console.</summary>
+    public static void Print(IAnsiConsole console, IReadOnlyList<LeaderboardView> boards)
+    {
+        foreach (var board in boards)
+        {
+            if (board.Cells == 0)
+            {
+                console.MarkupLine($"[yellow]{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)}: no results yet[/]");
+                continue;
+            }
+            foreach (var tier in board.Tiers)
+            {
+                var title = tier.Tier is { } t ? $"{t.ToString("0.###", CultureInfo.InvariantCulture)} % budget" : "own sizes";
+                var table = new Table().Title($"{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)} — {title}")
+                    .AddColumns("#", "method", "resolved", $"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "paper #", "trainable #", "%", "train s", "pareto");
+                foreach (var r in tier.Rows)
+                {
+                    table.AddRow(
+                        r.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Method), Markup.Escape(r.ResolvedMethod),
+                        string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}"),
+                        r.Seeds.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
+                        r.TrainableCount.ToString("N0", CultureInfo.InvariantCulture), r.Percent.ToString("0.###", CultureInfo.InvariantCulture),
+                        r.TrainSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.Pareto ? "*" : "");
+                }
+                console.Write(table);
+            }
+        }
+    }
+}

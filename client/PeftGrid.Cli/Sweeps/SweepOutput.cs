@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PeftGrid.Contracts.Grid;
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Cli.Sweeps;
+
+/// <summary>Writes a sweep's artifacts: <c>cells/&lt;cellId&gt;/result.json</c> (DESIGN.md §6), <c>leaderboard.json</c>, <c>leaderboard.png</c>.</summary>
+public static class SweepOutput
+{
+    /// <summary>camelCase JSON with enum names, indented.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Serializes <paramref name="value"/> as camelCase JSON.</summary>
+    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    /// <summary>Writes every artifact into <paramref name="dir"/> (created if needed); returns the paths written.</summary>
+    public static IReadOnlyList<string> Write(string dir, SweepStatus status, IReadOnlyList<TrialResult> results, IReadOnlyList<LeaderboardView> boards)
+    {
+        Directory.CreateDirectory(dir);
+        var written = new List<string>();
+        foreach (var r in results)
+        {
+            var cellDir = Path.Combine(dir, "cells", r.CellId);
+            Directory.CreateDirectory(cellDir);
+            var path = Path.Combine(cellDir, "result.json");
+            File.WriteAllText(path, ToJson(r));
+            written.Add(path);
+        }
+        var board = Path.Combine(dir, "leaderboard.json");
+        File.WriteAllText(board, ToJson(new { sweep = status, leaderboards = boards }));
+        written.Add(board);
+        var png = Path.Combine(dir, "leaderboard.png");
+        ParetoPlot.Save(png, boards);
+        written.Add(png);
+        return written;
+    }
+}

@@ -1,0 +1,55 @@
+namespace PeftGrid.Client.Grids;
+
+/// <summary>The grids that ship with PeftGrid, in the grid-file format.</summary>
+public static class BuiltInGrids
+{
+    /// <summary>
+    /// <c>demo-sst2</c>: 8 presets × 2 budget tiers on SST-2 with MiniLM and a small profile (2,000 training
+    /// examples, 64 tokens, 1 epoch, 1 seed) so the 16 cells finish in minutes on a 2-core CPU.
+    /// </summary>
+    public const string DemoSst2 = """
+    {
+      "name": "demo-sst2",
+      "tasks": ["sst2"],
+      "models": ["minilm"],
+      "methods": ["prefix", "lora-attn", "lora-ffn", "sa-attn", "sa-ffn", "pa-attn", "pa-ffn", "scaled-pa"],
+      "budgets": [0.1, 0.5],
+      "seeds": [42],
+      "profile": { "epochs": 1, "maxTrainExamples": 2000, "maxEvalExamples": 872, "maxLength": 64, "batchSize": 32 },
+      "failurePolicy": { "maxAttempts": 1, "leaseSeconds": 120 }
+    }
+    """;
+
+    /// <summary>
+    /// <c>paper-glue</c>: the paper's Table 2 (PAPER.md §4.1) — full, BitFit, prefix, LoRA, Houlsby adapter and MAM at
+    /// 0.5 % × seeds 42, 2, 4, 6, 8 on SST-2 and MNLI, for roberta-base and minilm, with the paper's GLUE settings
+    /// (10 epochs, batch 32, lr 1e-4, 512 tokens, dev truncated to 1,600).
+    /// </summary>
+    public const string PaperGlue = """
+    {
+      "name": "paper-glue",
+      "tasks": ["sst2", "mnli"],
+      "models": ["roberta-base", "minilm"],
+      "methods": [
+        { "method": "full", "budgets": [null] },
+        // BitFit has no size to solve: it is ~0.1 % by construction.
+        { "method": "bitfit", "budgets": [null] },
+        "prefix", "lora-attn", "houlsby", "mam"
+      ],
+      "budgets": [0.5],
+      "seeds": [42, 2, 4, 6, 8],
+      "profile": { "epochs": 10, "maxEvalExamples": 1600, "maxLength": 512, "batchSize": 32, "learningRate": 1e-4 },
+      "failurePolicy": { "maxAttempts": 2, "leaseSeconds": 300 }
+    }
+    """;
+
+    /// <summary>Names of the built-in grids.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["demo-sst2", "paper-glue"];
+
+    /// <summary>The JSON of a built-in grid.</summary>
+    public static bool TryGet(string name, out string json)
+    {
+        json = name switch { "demo-sst2" => DemoSst2, "paper-glue" => PaperGlue, _ => "" };
+        return json.Length > 0;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using PeftGrid.Contracts.Grid;
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Client.Grids;
+
+/// <summary>Reads grid files (JSON, comments allowed) and expands them into cells.</summary>
+public static class GridParser
+{
+    private static readonly HashSet<string> Fields = ["name", "tasks", "task", "models", "model", "methods", "budgets", "seeds", "profile", "failurePolicy"];
+
+    /// <summary>Loads a built-in grid by name (see <see cref="BuiltInGrids"/>) or a grid file by path.</summary>
+    /// <exception cref="FileNotFoundException">Neither a built-in name nor an existing file.</exception>
+    /// <exception cref="GridFormatException">The grid is malformed; the message starts with the JSON path.</exception>
+    public static GridDefinition Load(string nameOrPath)
+    {
+        if (BuiltInGrids.TryGet(nameOrPath, out var json))
+        {
+            return Parse(json, nameOrPath);
+        }
+        if (!File.Exists(nameOrPath))
+        {
+            throw new FileNotFoundException($"grid '{nameOrPath}' is neither a file nor a built-in grid ({string.Join(", ", BuiltInGrids.Names)})");
+        }
+        return Parse(File.ReadAllText(nameOrPath), System.IO.Path.GetFileNameWithoutExtension(nameOrPath));
+    }
+
+    /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>.</summary>
+    /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model/method or an empty list.</exception>
+    public static GridDefinition Parse(string json, string defaultName = "grid")
+    {
+        using var doc = GridJson.Parse(Encoding.UTF8.GetBytes(json));
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new GridFormatException("$", $"a grid is a JSON object, got {GridJson.Describe(root)}");
+        }
+        foreach (var p in root.EnumerateObject().Where(p => !Fields.Contains(p.Name)))
+        {
+            throw new GridFormatException($"$.{p.Name}", $"unknown field (known: {string.Join(", ", Fields)})");
+        }
+        var tasks = GridJson.List(Required(root, "tasks", "task"), Path(root, "tasks", "task"), (e, p) =>
+        {
+            var t = GridJson.String(e, p).ToLowerInvariant();
+            return GridCatalog.Tasks.Contains(t) ? t : throw new GridFormatException(p, $"unknown task '{t}' (known: {string.Join(", ", GridCatalog.Tasks)})");
+        });
+        var models = GridJson.List(Required(root, "models", "model"), Path(root, "models", "model"), (e, p) =>
+        {
+            var m = GridJson.String(e, p);
+            return GridCatalog.IsModel(m) ? m : throw new GridFormatException(p, $"unknown model '{m}' (known: {string.Join(", ", GridCatalog.Models)}, or a checkpoint folder path)");
+        });
+        var methods = GridJson.List(Required(root, "methods", null), "$.methods", Method, allowSingle: false);
+        var budgets = root.TryGetProperty("budgets", out var b) ? GridJson.List(b, "$.budgets", GridJson.Budget) : [null];
+        var seeds = root.TryGetProperty("seeds", out var s) ? GridJson.List(s, "$.seeds", (e, p) => GridJson.Int(e, p, 0)) : [42];
+        return new GridDefinition
+        {
+            Name = root.TryGetProperty("name", out var n) ? GridJson.String(n, "$.name") : defaultName,
+            Tasks = tasks, Models = models, Methods = methods, Budgets = budgets, Seeds = seeds,
+            Profile = root.TryGetProperty("profile", out var pr) ? Profile(pr) : new TrainingProfile(),
+            Policy = root.TryGetProperty("failurePolicy", out var fp) ? Policy(fp) : new FailurePolicy(),
+        };
+    }
+
+    /// <summary>Expands a grid into de-duplicated cells: tasks × models × methods × tiers × seeds.</summary>
+    /// <exception cref="GridFormatException">The grid expands to no cell.</exception>
+    public static GridExpansion Expand(GridDefinition grid)
+    {
+        var cells = new List<TrialSpec>();
+        foreach (var task in grid.Tasks)
+        foreach (var model in grid.Models)
+        foreach (var method in grid.Methods)
+        foreach (var tier in method.Budgets ?? (method.Spec.Trim() == "full" ? [null] : grid.Budgets))
+        foreach (var seed in grid.Seeds)
+        {
+            cells.Add(new TrialSpec { Task = task, Model = model, Method = method.Spec, BudgetPercent = tier, Seed = seed, Profile = grid.Profile });
+        }
+        if (cells.Count == 0)
+        {
+            throw new GridFormatException("$", "the grid expands to no cell");
+        }
+        var unique = new List<TrialSpec>();
+        var duplicates = new List<string>();
+        foreach (var group in cells.GroupBy(c => c.CellId))
+        {
+            unique.Add(group.First());
+            if (group.Count() > 1)
+            {
+                var c = group.First();
+                duplicates.Add($"cell {group.Key} ({c.Task}/{c.Model}/{c.Method}/{(c.BudgetPercent is { } t ? $"{t}%" : "own sizes")}/seed {c.Seed}) appears {group.Count()} times; merged");
+            }
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(",", unique.Select(c => c.CellId).Order(StringComparer.Ordinal)))))[..8];
+        return new GridExpansion
+        {
+            Request = new SweepRequest { SweepId = $"{grid.Name}-{hash}", Name = grid.Name, Cells = unique, Policy = grid.Policy },
+            Duplicates = duplicates,
+        };
+    }
+
+    private static GridMethod Method(JsonElement e, string path)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            var spec = e.TryGetProperty("method", out var m) ? GridJson.String(m, $"{path}.method") : throw new GridFormatException(path, "a method object needs \"method\"");
+            Check(spec, $"{path}.method");
+            return new GridMethod(spec, e.TryGetProperty("budgets", out var b) ? GridJson.List(b, $"{path}.budgets", GridJson.Budget) : null);
+        }
+        var text = GridJson.String(e, path);
+        Check(text, path);
+        return new GridMethod(text, null);
+    }
+
+    private static void Check(string spec, string path)
+    {
+        if (GridCatalog.MethodError(spec) is { } error)
+        {
+            throw new GridFormatException(path, error);
+        }
+    }
+
+    private static TrainingProfile Profile(JsonElement e)
+    {
+        const string P = "$.profile";
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new GridFormatException(P, $"expected an object, got {GridJson.Describe(e)}");
+        }
+        var p = new TrainingProfile();
+        foreach (var f in e.EnumerateObject())
+        {
+            var path = $"{P}.{f.Name}";
+            p = f.Name switch
+            {
+                "epochs" => p with { Epochs = GridJson.Int(f.Value, path, 1) },
+                "maxTrainExamples" => p with { MaxTrainExamples = GridJson.OptionalInt(f.Value, path, 1) },
+                "maxEvalExamples" => p with { MaxEvalExamples = GridJson.OptionalInt(f.Value, path, 1) },
+                "maxLength" => p with { MaxLength = GridJson.Int(f.Value, path, 8) },
+                "batchSize" => p with { BatchSize = GridJson.Int(f.Value, path, 1) },
+                "learningRate" => p with { LearningRate = f.Value.ValueKind == JsonValueKind.Null ? null
+                    : f.Value.ValueKind == JsonValueKind.Number && f.Value.GetDouble() > 0 ? f.Value.GetDouble()
+                    : throw new GridFormatException(path, $"expected a positive number or null, got {GridJson.Describe(f.Value)}") },
+                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate)"),
+            };
+        }
+        return p;
+    }
+
+    private static FailurePolicy Policy(JsonElement e)
+    {
+        const string P = "$.failurePolicy";
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new GridFormatException(P, $"expected an object, got {GridJson.Describe(e)}");
+        }
+        var p = new FailurePolicy();
+        foreach (var f in e.EnumerateObject())
+        {
+            p = f.Name switch
+            {
+                "maxAttempts" => p with { MaxAttempts = GridJson.Int(f.Value, $"{P}.maxAttempts", 1) },
+                "leaseSeconds" => p with { LeaseSeconds = GridJson.Int(f.Value, $"{P}.leaseSeconds", 1) },
+                _ => throw new GridFormatException($"{P}.{f.Name}", "unknown field (known: maxAttempts, leaseSeconds)"),
+            };
+        }
+        return p;
+    }
+
+    private static JsonElement Required(JsonElement root, string plural, string? single) =>
+        root.TryGetProperty(plural, out var v) || (single is not null && root.TryGetProperty(single, out v))
+            ? v
+            : throw new GridFormatException($"$.{plural}", "required field is missing");
+
+    private static string Path(JsonElement root, string plural, string single) => root.TryGetProperty(plural, out _) ? $"$.{plural}" : $"$.{single}";
+}

@@ -1,0 +1,15 @@
+namespace PeftGrid.Contracts.Grid;
+
+/// <summary>The leaderboard of one task and model (key <see cref="GrainKeys.Leaderboard"/>).</summary>
+public interface ILeaderboardGrain : IGrainWithStringKey
+{
+    /// <summary>Adds succeeded cells; idempotent on <see cref="LeaderboardEntry.CellId"/>. Persisted before returning.</summary>
+    /// <returns>Entries that were new.</returns>
+    Task<int> IngestAsync(IReadOnlyList<LeaderboardEntry> entries);
+
+    /// <summary>Each tier's ranking (mean ± sample std over seeds) and the Pareto front.</summary>
+    Task<LeaderboardView> GetAsync();
+
+    /// <summary>The raw per-cell entries.</summary>
+    Task<IReadOnlyList<LeaderboardEntry>> GetEntriesAsync();
+}

@@ -1,0 +1,91 @@
+namespace PeftGrid.Contracts.Grid;
+
+/// <summary>One succeeded cell as the leaderboard keeps it.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.LeaderboardEntry")]
+public sealed record LeaderboardEntry
+{
+    /// <summary>The cell id (entries are idempotent on it).</summary>
+    [Id(0)] public required string CellId { get; init; }
+    /// <summary>Task.</summary>
+    [Id(1)] public required string Task { get; init; }
+    /// <summary>Model.</summary>
+    [Id(2)] public required string Model { get; init; }
+    /// <summary>The method spec as submitted (the grouping key with the tier), e.g. <c>lora-attn</c>.</summary>
+    [Id(3)] public required string Method { get; init; }
+    /// <summary>The resolved spec with solved sizes, e.g. <c>lora-attn[r=10]</c>.</summary>
+    [Id(4)] public string ResolvedMethod { get; init; } = "";
+    /// <summary>Budget tier in %, null for explicit sizes.</summary>
+    [Id(5)] public double? Tier { get; init; }
+    /// <summary>Seed.</summary>
+    [Id(6)] public int Seed { get; init; }
+    /// <summary>Primary metric value (accuracy in [0, 1] for GLUE).</summary>
+    [Id(7)] public double Score { get; init; }
+    /// <summary>Name of the primary metric, e.g. <c>accuracy</c>.</summary>
+    [Id(8)] public string Metric { get; init; } = "accuracy";
+    /// <summary>Paper-convention parameter count.</summary>
+    [Id(9)] public long PaperCount { get; init; }
+    /// <summary>Trainable parameter count.</summary>
+    [Id(10)] public long TrainableCount { get; init; }
+    /// <summary>Paper count as % of the model.</summary>
+    [Id(11)] public double Percent { get; init; }
+    /// <summary>Training wall time, seconds.</summary>
+    [Id(12)] public double TrainSeconds { get; init; }
+}
+
+/// <summary>One configuration (method × tier) aggregated over seeds.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.LeaderboardRow")]
+public sealed record LeaderboardRow
+{
+    /// <summary>1-based rank within its tier by mean score (descending).</summary>
+    [Id(0)] public int Rank { get; init; }
+    /// <summary>Method spec as submitted.</summary>
+    [Id(1)] public required string Method { get; init; }
+    /// <summary>Resolved spec of the first seed.</summary>
+    [Id(2)] public string ResolvedMethod { get; init; } = "";
+    /// <summary>Budget tier in %, null for explicit sizes.</summary>
+    [Id(3)] public double? Tier { get; init; }
+    /// <summary>Mean of the primary metric over seeds.</summary>
+    [Id(4)] public double Mean { get; init; }
+    /// <summary>Sample standard deviation (n − 1) over seeds; 0 for one seed.</summary>
+    [Id(5)] public double Std { get; init; }
+    /// <summary>Seeds aggregated.</summary>
+    [Id(6)] public int Seeds { get; init; }
+    /// <summary>Paper-convention parameter count (mean over seeds, rounded).</summary>
+    [Id(7)] public long PaperCount { get; init; }
+    /// <summary>Trainable parameter count (mean over seeds, rounded).</summary>
+    [Id(8)] public long TrainableCount { get; init; }
+    /// <summary>Paper count as % of the model (mean over seeds).</summary>
+    [Id(9)] public double Percent { get; init; }
+    /// <summary>Mean training time, seconds.</summary>
+    [Id(10)] public double TrainSeconds { get; init; }
+    /// <summary>True when no other configuration has ≤ % and ≥ mean with one strictly better.</summary>
+    [Id(11)] public bool Pareto { get; init; }
+}
+
+/// <summary>The ranking of one budget tier.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.LeaderboardTier")]
+public sealed record LeaderboardTier
+{
+    /// <summary>Tier in %, null for configurations with explicit sizes.</summary>
+    [Id(0)] public double? Tier { get; init; }
+    /// <summary>Rows by rank.</summary>
+    [Id(1)] public IReadOnlyList<LeaderboardRow> Rows { get; init; } = [];
+}
+
+/// <summary>The leaderboard of one task and model.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.LeaderboardView")]
+public sealed record LeaderboardView
+{
+    /// <summary>Task.</summary>
+    [Id(0)] public required string Task { get; init; }
+    /// <summary>Model.</summary>
+    [Id(1)] public required string Model { get; init; }
+    /// <summary>Primary metric name.</summary>
+    [Id(2)] public string Metric { get; init; } = "accuracy";
+    /// <summary>Tiers ascending (explicit-size tier last).</summary>
+    [Id(3)] public IReadOnlyList<LeaderboardTier> Tiers { get; init; } = [];
+    /// <summary>The Pareto front of mean score vs % parameters, by % ascending.</summary>
+    [Id(4)] public IReadOnlyList<LeaderboardRow> Pareto { get; init; } = [];
+    /// <summary>Cells aggregated.</summary>
+    [Id(5)] public int Cells { get; init; }
+}

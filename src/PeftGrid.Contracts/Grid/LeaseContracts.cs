@@ -1,0 +1,66 @@
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Contracts.Grid;
+
+/// <summary>A cell handed to a worker for <see cref="LeaseSeconds"/> at a time (extended by heartbeats).</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.CellLease")]
+public sealed record CellLease
+{
+    /// <summary>The cell id.</summary>
+    [Id(0)] public required string CellId { get; init; }
+    /// <summary>The cell.</summary>
+    [Id(1)] public required TrialSpec Spec { get; init; }
+    /// <summary>Opaque token naming this lease; results and heartbeats quote it.</summary>
+    [Id(2)] public required string Token { get; init; }
+    /// <summary>1-based attempt number.</summary>
+    [Id(3)] public int Attempt { get; init; }
+    /// <summary>Lease length, seconds; heartbeat at least every third of it.</summary>
+    [Id(4)] public int LeaseSeconds { get; init; }
+}
+
+/// <summary>A lease a worker still holds, quoted in heartbeats.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.HeldLease")]
+public sealed record HeldLease
+{
+    /// <summary>The cell id.</summary>
+    [Id(0)] public required string CellId { get; init; }
+    /// <summary>The lease token.</summary>
+    [Id(1)] public required string Token { get; init; }
+}
+
+/// <summary>The scheduler's answer to a heartbeat.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.HeartbeatReply")]
+public sealed record HeartbeatReply
+{
+    /// <summary>Cells whose sweep was cancelled: stop them.</summary>
+    [Id(0)] public IReadOnlyList<string> Cancel { get; init; } = [];
+    /// <summary>Cells no longer leased to this worker (expired and taken over, or already finished): stop them.</summary>
+    [Id(1)] public IReadOnlyList<string> Lost { get; init; } = [];
+}
+
+/// <summary>A worker's report of one finished attempt.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.CellCompletion")]
+public sealed record CellCompletion
+{
+    /// <summary>The cell id.</summary>
+    [Id(0)] public required string CellId { get; init; }
+    /// <summary>The lease token the worker ran it under.</summary>
+    [Id(1)] public required string Token { get; init; }
+    /// <summary>The trial's result (any status).</summary>
+    [Id(2)] public required TrialResult Result { get; init; }
+    /// <summary>Wall time of the attempt on the worker, seconds.</summary>
+    [Id(3)] public double WallSeconds { get; init; }
+}
+
+/// <summary>How the scheduler took a completion.</summary>
+public enum CompletionOutcome
+{
+    /// <summary>Recorded as the cell's one result.</summary>
+    Accepted,
+    /// <summary>A failed attempt; the cell was queued again.</summary>
+    Retrying,
+    /// <summary>The cell already had its result (or is unknown); ignored.</summary>
+    Duplicate,
+    /// <summary>Interrupted by a worker shutdown; the cell was queued again without using an attempt.</summary>
+    Requeued,
+}

@@ -1,0 +1,111 @@
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Contracts.Grid;
+
+/// <summary>How a sweep treats failures and dead workers.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.FailurePolicy")]
+public sealed record FailurePolicy
+{
+    /// <summary>Attempts per cell before it ends Failed (≥ 1). Default 2.</summary>
+    [Id(0)] public int MaxAttempts { get; init; } = 2;
+    /// <summary>Lease length in seconds (≥ 1): a worker that does not heartbeat within it loses the cell. Default 60.</summary>
+    [Id(1)] public int LeaseSeconds { get; init; } = 60;
+}
+
+/// <summary>A sweep to submit: named cells and a failure policy.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.SweepRequest")]
+public sealed record SweepRequest
+{
+    /// <summary>Sweep id; the same grid always gets the same id (see the client's grid expansion).</summary>
+    [Id(0)] public required string SweepId { get; init; }
+    /// <summary>Human-readable grid name, e.g. <c>demo-sst2</c>.</summary>
+    [Id(1)] public string Name { get; init; } = "";
+    /// <summary>The cells (already de-duplicated by <see cref="TrialSpec.CellId"/>).</summary>
+    [Id(2)] public IReadOnlyList<TrialSpec> Cells { get; init; } = [];
+    /// <summary>Failure policy for these cells.</summary>
+    [Id(3)] public FailurePolicy Policy { get; init; } = new();
+}
+
+/// <summary>A cell refused at submission because the cluster's runner cannot run it.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.RefusedCell")]
+public sealed record RefusedCell
+{
+    /// <summary>The cell id.</summary>
+    [Id(0)] public required string CellId { get; init; }
+    /// <summary>The cell.</summary>
+    [Id(1)] public required TrialSpec Spec { get; init; }
+    /// <summary>Why the runner refused it.</summary>
+    [Id(2)] public required string Reason { get; init; }
+}
+
+/// <summary>What a submission did.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.SubmitResult")]
+public sealed record SubmitResult
+{
+    /// <summary>The sweep id.</summary>
+    [Id(0)] public required string SweepId { get; init; }
+    /// <summary>Cells new to the cluster, queued now.</summary>
+    [Id(1)] public int Added { get; init; }
+    /// <summary>Cells the cluster already knew (from this or another sweep); not added again.</summary>
+    [Id(2)] public int Existing { get; init; }
+    /// <summary>Cancelled cells queued again by this submission.</summary>
+    [Id(3)] public int Requeued { get; init; }
+    /// <summary>Cells refused with the reason.</summary>
+    [Id(4)] public IReadOnlyList<RefusedCell> Refused { get; init; } = [];
+}
+
+/// <summary>Counts of a sweep's cells by status.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.SweepStatus")]
+public sealed record SweepStatus
+{
+    /// <summary>The sweep id.</summary>
+    [Id(0)] public required string SweepId { get; init; }
+    /// <summary>Grid name.</summary>
+    [Id(1)] public string Name { get; init; } = "";
+    /// <summary>Accepted cells (refused ones excluded).</summary>
+    [Id(2)] public int Total { get; init; }
+    /// <summary>Queued.</summary>
+    [Id(3)] public int Pending { get; init; }
+    /// <summary>Running on a worker.</summary>
+    [Id(4)] public int Running { get; init; }
+    /// <summary>Finished with a result.</summary>
+    [Id(5)] public int Succeeded { get; init; }
+    /// <summary>Failed after every attempt.</summary>
+    [Id(6)] public int Failed { get; init; }
+    /// <summary>Cancelled.</summary>
+    [Id(7)] public int Cancelled { get; init; }
+    /// <summary>Cells refused at submission.</summary>
+    [Id(8)] public int Refused { get; init; }
+    /// <summary>True once the sweep was cancelled.</summary>
+    [Id(9)] public bool IsCancelled { get; init; }
+    /// <summary>When the sweep was first submitted (UTC).</summary>
+    [Id(10)] public DateTime SubmittedAtUtc { get; init; }
+    /// <summary>Leaderboard keys (<see cref="GrainKeys.Leaderboard"/>) this sweep feeds.</summary>
+    [Id(11)] public IReadOnlyList<string> Boards { get; init; } = [];
+    /// <summary>Mean wall time of this sweep's finished cells, seconds (0 if none).</summary>
+    [Id(12)] public double MeanCellSeconds { get; init; }
+    /// <summary>No cell is pending or running.</summary>
+    public bool IsComplete => Pending == 0 && Running == 0;
+    /// <summary>Cells finished in any terminal state.</summary>
+    public int Done => Succeeded + Failed + Cancelled;
+}
+
+/// <summary>One cell as the scheduler sees it.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.CellInfo")]
+public sealed record CellInfo
+{
+    /// <summary>The cell id.</summary>
+    [Id(0)] public required string CellId { get; init; }
+    /// <summary>The cell.</summary>
+    [Id(1)] public required TrialSpec Spec { get; init; }
+    /// <summary>Status.</summary>
+    [Id(2)] public CellStatus Status { get; init; }
+    /// <summary>Attempts started so far.</summary>
+    [Id(3)] public int Attempts { get; init; }
+    /// <summary>Last failure reason, if any.</summary>
+    [Id(4)] public string? Error { get; init; }
+    /// <summary>Worker running or that ran it.</summary>
+    [Id(5)] public string? Worker { get; init; }
+    /// <summary>The accepted result, when finished (only filled by result queries).</summary>
+    [Id(6)] public TrialResult? Result { get; init; }
+}

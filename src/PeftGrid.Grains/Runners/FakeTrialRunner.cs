@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Grains.Runners;
+
+/// <summary>Options of <see cref="FakeTrialRunner"/> (configuration section <c>PeftGrid:Fake</c>).</summary>
+public sealed class FakeRunnerOptions
+{
+    /// <summary>Wall time of one trial, milliseconds (≥ 0). Default 50.</summary>
+    public int CellMilliseconds { get; set; } = 50;
+    /// <summary>A cell whose method contains any of these substrings always fails.</summary>
+    public List<string> FailMethods { get; set; } = [];
+    /// <summary>A cell whose task is one of these is refused at submission.</summary>
+    public List<string> RefuseTasks { get; set; } = [];
+    /// <summary>File each finished run appends a line to (<c>end\tcellId\tpid\tdevice</c>; <c>start</c> lines too); null = none.</summary>
+    public string? RunLogPath { get; set; }
+}
+
+/// <summary>
+/// A deterministic stand-in for the torch runner, used only by scheduling tests, benchmarks and the silo-kill test:
+/// sleeps <see cref="FakeRunnerOptions.CellMilliseconds"/>, then returns an accuracy derived from the spec's hash.
+/// Counts runs per cell in <see cref="Runs"/> (per process) and optionally in a run log file.
+/// </summary>
+public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
+{
+    private static readonly Lock LogLock = new();
+
+    /// <summary>Finished runs per cell id in this process.</summary>
+    public static ConcurrentDictionary<string, int> Runs { get; } = new();
+
+    /// <summary>The options in use.</summary>
+    public FakeRunnerOptions Options { get; } = options;
+
+    /// <inheritdoc/>
+    public string? Refusal(TrialSpec spec) =>
+        Options.RefuseTasks.Contains(spec.Task, StringComparer.OrdinalIgnoreCase)
+            ? $"the fake runner refuses task '{spec.Task}'"
+            : null;
+
+    /// <inheritdoc/>
+    public async Task<TrialResult> RunAsync(TrialSpec spec, string device, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
+    {
+        var id = spec.CellId;
+        Log("start", id, device);
+        var started = DateTime.UtcNow;
+        try
+        {
+            if (Options.CellMilliseconds > 0)
+            {
+                await Task.Delay(Options.CellMilliseconds, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return Build(spec, TrialStatus.Cancelled, "cancelled", started);
+        }
+        progress?.Report(new TrialProgress { Step = 1, TotalSteps = 1, Loss = 0.5, ExamplesPerSecond = 1000, Epoch = 1 });
+        Runs.AddOrUpdate(id, 1, (_, n) => n + 1);
+        Log("end", id, device);
+        var fail = Options.FailMethods.FirstOrDefault(f => spec.Method.Contains(f, StringComparison.OrdinalIgnoreCase));
+        return fail is null
+            ? Build(spec, TrialStatus.Succeeded, null, started)
+            : Build(spec, TrialStatus.Failed, $"fake failure: method '{spec.Method}' matches '{fail}'", started);
+    }
+
+    /// <summary>The deterministic accuracy the fake runner reports for a spec: in [0.6, 0.9], higher for larger budgets.</summary>
+    public static double ScoreOf(TrialSpec spec)
+    {
+        var h = SHA256.HashData(Encoding.UTF8.GetBytes(spec.Method + "|" + spec.Seed));
+        var u = BitConverter.ToUInt32(h, 0) / (double)uint.MaxValue;
+        return 0.6 + 0.25 * u + Math.Min(0.05, 0.01 * (spec.BudgetPercent ?? 5));
+    }
+
+    private static TrialResult Build(TrialSpec spec, TrialStatus status, string? error, DateTime started)
+    {
+        const long total = 22_713_216;
+        var percent = spec.BudgetPercent ?? (spec.Method.StartsWith("full", StringComparison.Ordinal) ? 100.0 : 0.1);
+        var paper = (long)Math.Round(total * percent / 100);
+        return new TrialResult
+        {
+            CellId = spec.CellId,
+            Task = spec.Task,
+            Model = spec.Model,
+            Method = spec.Method,
+            Seed = spec.Seed,
+            Status = status,
+            Error = error,
+            BudgetTier = spec.BudgetPercent,
+            Budget = new BudgetReport { PaperCount = paper, TrainableCount = paper + 1538, TotalCount = total, Percent = percent },
+            Metrics = status == TrialStatus.Succeeded ? new Dictionary<string, double> { ["accuracy"] = ScoreOf(spec) } : new Dictionary<string, double>(),
+            TrainSeconds = (DateTime.UtcNow - started).TotalSeconds,
+            ExamplesPerSecond = 1000,
+            BestEpoch = 1,
+            Versions = new Dictionary<string, string> { ["runner"] = "fake" },
+        };
+    }
+
+    private void Log(string kind, string cellId, string device)
+    {
+        if (Options.RunLogPath is not { } path)
+        {
+            return;
+        }
+        var line = $"{kind}\t{cellId}\t{Environment.ProcessId}\t{device}\n";
+        lock (LogLock)
+        {
+            File.AppendAllText(path, line);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using PeftGrid.Contracts.Grid;
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Grains.Telemetry;
+
+namespace PeftGrid.Grains.Workers;
+
+/// <summary>
+/// The loop of one device: leases cells from the scheduler, runs each through the <see cref="ITrialRunner"/> on a
+/// thread-pool thread (never on an Orleans scheduler thread), heartbeats its leases, and reports results —
+/// keeping unreported results across scheduler outages so none is lost.
+/// </summary>
+public sealed class DeviceWorker(string workerId, string device, WorkerOptions options, ITrialRunner runner, IGrainFactory grains, ILogger logger)
+{
+    private readonly ConcurrentDictionary<string, (CellLease Lease, CancellationTokenSource Cts)> held = new();
+    private long completed;
+    private double examplesPerSecond;
+
+    /// <summary>Worker id, <c>silo/device</c>.</summary>
+    public string WorkerId { get; } = workerId;
+
+    /// <summary>Attempts this worker finished.</summary>
+    public long Completed => Interlocked.Read(ref completed);
+
+    /// <summary>Runs until <paramref name="stop"/>; then cancels running trials and hands their cells back.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var scheduler = grains.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler);
+        var local = new Queue<CellLease>();
+        var done = new List<CellCompletion>();
+        using var beatStop = new CancellationTokenSource();
+        var beats = HeartbeatLoopAsync(scheduler, beatStop.Token);
+        var failures = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (local.Count == 0)
+                {
+                    var reply = await scheduler.ExchangeAsync(WorkerId, done, Math.Max(1, options.LeaseBatch));
+                    done.Clear();
+                    failures = 0;
+                    foreach (var lease in reply.Leases)
+                    {
+                        local.Enqueue(lease);
+                        held[lease.Token] = (lease, CancellationTokenSource.CreateLinkedTokenSource(stop));
+                    }
+                    if (local.Count == 0)
+                    {
+                        await Task.Delay(options.PollMilliseconds, stop);
+                    }
+                    continue;
+                }
+                done.Add(await RunOneAsync(local.Dequeue()));
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                logger.LogWarning("Worker {Worker}: scheduler call failed ({Failures}x): {Error}", WorkerId, failures, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * failures)), stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        await beatStop.CancelAsync();
+        await HandBackAsync(scheduler, local, done);
+        await beats;
+    }
+
+    private async Task<CellCompletion> RunOneAsync(CellLease lease)
+    {
+        var cts = held.TryGetValue(lease.Token, out var h) ? h.Cts : new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        TrialResult result;
+        using (var span = PeftGridTelemetry.Source.StartActivity("peftgrid.trial"))
+        {
+            span?.SetTag("peftgrid.cell_id", lease.CellId);
+            span?.SetTag("peftgrid.worker", WorkerId);
+            var progress = new Progress<TrialProgress>(p => Volatile.Write(ref examplesPerSecond, p.ExamplesPerSecond));
+            try
+            {
+                result = await Task.Run(() => runner.RunAsync(lease.Spec, WorkerOptions.TorchDevice(device), progress, cts.Token), CancellationToken.None);
+            }
+            catch (OperationCanceledException)
+            {
+                result = Failure(lease.Spec, TrialStatus.Cancelled, "cancelled");
+            }
+            catch (Exception e)
+            {
+                result = Failure(lease.Spec, TrialStatus.Failed, $"{e.GetType().Name}: {e.Message}");
+            }
+            span?.SetTag("peftgrid.status", result.Status.ToString());
+        }
+        held.TryRemove(lease.Token, out _);
+        cts.Dispose();
+        Interlocked.Increment(ref completed);
+        if (result.ExamplesPerSecond > 0)
+        {
+            PeftGridTelemetry.ExamplesPerSecond.Record(result.ExamplesPerSecond);
+        }
+        return new CellCompletion { CellId = lease.CellId, Token = lease.Token, Result = result, WallSeconds = clock.Elapsed.TotalSeconds };
+    }
+
+    private async Task HeartbeatLoopAsync(ISchedulerGrain scheduler, CancellationToken stop)
+    {
+        var lastReport = DateTime.MinValue;
+        while (!stop.IsCancellationRequested)
+        {
+            var snapshot = held.Values.ToList();
+            var interval = snapshot.Count == 0 ? 1.0 : Math.Clamp(snapshot.Min(h => h.Lease.LeaseSeconds) / 3.0, 0.2, 20);
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(interval), stop);
+                if (snapshot.Count > 0)
+                {
+                    var reply = await scheduler.HeartbeatAsync(WorkerId, snapshot.Select(h => new HeldLease { CellId = h.Lease.CellId, Token = h.Lease.Token }).ToList());
+                    foreach (var id in reply.Cancel.Concat(reply.Lost))
+                    {
+                        foreach (var h in held.Values.Where(h => h.Lease.CellId == id))
+                        {
+                            await h.Cts.CancelAsync();
+                        }
+                    }
+                }
+                if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(2))
+                {
+                    lastReport = DateTime.UtcNow;
+                    await grains.GetGrain<IGpuWorkerGrain>(WorkerId).ReportAsync(new WorkerInfo
+                    {
+                        WorkerId = WorkerId, Device = device, Running = held.Values.Select(h => h.Lease.CellId).ToList(),
+                        Completed = Completed, ExamplesPerSecond = Volatile.Read(ref examplesPerSecond),
+                    });
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug("Worker {Worker}: heartbeat failed: {Error}", WorkerId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>On shutdown: reports finished and interrupted attempts so the scheduler requeues at once (bounded wait).</summary>
+    private async Task HandBackAsync(ISchedulerGrain scheduler, Queue<CellLease> local, List<CellCompletion> done)
+    {
+        foreach (var lease in local)
+        {
+            done.Add(new CellCompletion { CellId = lease.CellId, Token = lease.Token, Result = Failure(lease.Spec, TrialStatus.Cancelled, "worker stopped") });
+            held.TryRemove(lease.Token, out _);
+        }
+        if (done.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await scheduler.ExchangeAsync(WorkerId, done, 0).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Worker {Worker}: could not hand back {Count} cells at shutdown: {Error}", WorkerId, done.Count, e.Message);
+        }
+    }
+
+    private static TrialResult Failure(TrialSpec spec, TrialStatus status, string error) => new()
+    {
+        CellId = spec.CellId, Task = spec.Task, Model = spec.Model, Method = spec.Method, Seed = spec.Seed,
+        BudgetTier = spec.BudgetPercent, Status = status, Error = error,
+    };
+}

@@ -1,0 +1,18 @@
+namespace PeftGrid.Grains.Workers;
+
+/// <summary>The local workers of a silo (configuration section <c>PeftGrid:Workers</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>One worker per entry, e.g. <c>cpu:0</c>, <c>cuda:0</c>, <c>cuda:1</c>. Default <c>cpu:0</c>.</summary>
+    public List<string> Devices { get; set; } = ["cpu:0"];
+    /// <summary>Cells a worker leases per call (≥ 1). 1 for real training; larger for many tiny cells. Default 1.</summary>
+    public int LeaseBatch { get; set; } = 1;
+    /// <summary>Idle poll interval when the queue is empty, milliseconds. Default 250.</summary>
+    public int PollMilliseconds { get; set; } = 250;
+    /// <summary>Run no worker on this silo (a scheduler/storage-only silo). Default false.</summary>
+    public bool Disabled { get; set; }
+
+    /// <summary>The torch device of a worker slot: <c>cpu:N</c> and <c>sim:N</c> run on <c>cpu</c>, others as named.</summary>
+    public static string TorchDevice(string slot) =>
+        slot.StartsWith("cpu", StringComparison.OrdinalIgnoreCase) || slot.StartsWith("sim", StringComparison.OrdinalIgnoreCase) ? "cpu" : slot;
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Grains.Workers;
+
+/// <summary>Runs one <see cref="DeviceWorker"/> per configured device of this silo until the host stops.</summary>
+public sealed class WorkerPoolService(
+    WorkerOptions options, ITrialRunner runner, IGrainFactory grains, ILocalSiloDetails silo, ILoggerFactory loggers) : BackgroundService
+{
+    /// <summary>The workers, once started.</summary>
+    public IReadOnlyList<DeviceWorker> Workers { get; private set; } = [];
+
+    /// <inheritdoc/>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Disabled)
+        {
+            return Task.CompletedTask;
+        }
+        var logger = loggers.CreateLogger<DeviceWorker>();
+        var name = silo.Name;
+        Workers = options.Devices.Select(d => new DeviceWorker($"{name}/{d}", d, options, runner, grains, logger)).ToList();
+        return Task.WhenAll(Workers.Select(w => Task.Run(() => w.RunAsync(stoppingToken), CancellationToken.None)));
+    }
+}
+
+/// <summary>Registration of the grains' runtime services.</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>Adds the worker pool (one worker per device in <paramref name="options"/>) running <paramref name="runner"/>.</summary>
+    public static IServiceCollection AddPeftGridWorkers(this IServiceCollection services, WorkerOptions options, ITrialRunner runner)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(runner);
+        services.AddHostedService<WorkerPoolService>();
+        return services;
+    }
+}
