@@ -79,6 +79,10 @@ public static class SiloHost
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
                 }));
             }
+            if (settings.KubernetesHosting)
+            {
+                silo.UseKubernetesHosting();
+            }
             silo.AddActivityPropagation();
             if (settings.Dashboard.Enabled)
             {

@@ -33,6 +33,8 @@ public sealed class SiloSettings
     public WorkerOptions Workers { get; set; } = new();
     /// <summary>Fake runner options (section <c>PeftGrid:Fake</c>), used when <see cref="Runner"/> is <c>fake</c>.</summary>
     public FakeRunnerOptions Fake { get; set; } = new();
+    /// <summary>Use Orleans Kubernetes hosting (pod name/IP, dead-pod detection; needs the RBAC in k8s/rbac.yaml). Default false.</summary>
+    public bool KubernetesHosting { get; set; }
     /// <summary>Orleans dashboard (section <c>PeftGrid:Dashboard</c>).</summary>
     public DashboardSettings Dashboard { get; set; } = new();
 }
