@@ -43,9 +43,9 @@ public static class GridCatalog
             foreach (var kv in part[(open + 1)..^1].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 var eq = kv.Split('=');
-                if (eq.Length != 2 || eq[0].Trim().Length == 0 || !double.TryParse(eq[1], System.Globalization.CultureInfo.InvariantCulture, out _))
+                if (eq.Length != 2 || eq[0].Trim().Length == 0 || eq[1].Trim().Length == 0)
                 {
-                    return $"'{part}': bad size '{kv.Trim()}' (expected k=number)";
+                    return $"'{part}': bad option '{kv.Trim()}' (expected key=value, e.g. r=16, s=learned)";
                 }
             }
         }

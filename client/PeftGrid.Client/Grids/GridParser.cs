@@ -13,23 +13,29 @@ public static class GridParser
 
     /// <summary>Loads a built-in grid by name (see <see cref="BuiltInGrids"/>) or a grid file by path.</summary>
     /// <exception cref="FileNotFoundException">Neither a built-in name nor an existing file.</exception>
+    /// <param name="nameOrPath">Built-in grid name or file path.</param>
+    /// <param name="methodCheck">Optional full validation of a method spec (returns the error or null), e.g. the PEFT framework's
+    /// parser; without it only preset names and the k=v syntax are checked here and the cluster's runner checks the rest.</param>
     /// <exception cref="GridFormatException">The grid is malformed; the message starts with the JSON path.</exception>
-    public static GridDefinition Load(string nameOrPath)
+    public static GridDefinition Load(string nameOrPath, Func<string, string?>? methodCheck = null)
     {
         if (BuiltInGrids.TryGet(nameOrPath, out var json))
         {
-            return Parse(json, nameOrPath);
+            return Parse(json, nameOrPath, methodCheck);
         }
         if (!File.Exists(nameOrPath))
         {
             throw new FileNotFoundException($"grid '{nameOrPath}' is neither a file nor a built-in grid ({string.Join(", ", BuiltInGrids.Names)})");
         }
-        return Parse(File.ReadAllText(nameOrPath), System.IO.Path.GetFileNameWithoutExtension(nameOrPath));
+        return Parse(File.ReadAllText(nameOrPath), System.IO.Path.GetFileNameWithoutExtension(nameOrPath), methodCheck);
     }
 
     /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>.</summary>
+    /// <param name="json">The grid JSON.</param>
+    /// <param name="defaultName">Name of a grid without a <c>name</c>.</param>
+    /// <param name="methodCheck">Optional full validation of a method spec (see <see cref="Load"/>).</param>
     /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model/method or an empty list.</exception>
-    public static GridDefinition Parse(string json, string defaultName = "grid")
+    public static GridDefinition Parse(string json, string defaultName = "grid", Func<string, string?>? methodCheck = null)
     {
         using var doc = GridJson.Parse(Encoding.UTF8.GetBytes(json));
         var root = doc.RootElement;
@@ -51,7 +57,7 @@ public static class GridParser
             var m = GridJson.String(e, p);
             return GridCatalog.IsModel(m) ? m : throw new GridFormatException(p, $"unknown model '{m}' (known: {string.Join(", ", GridCatalog.Models)}, or a checkpoint folder path)");
         });
-        var methods = GridJson.List(Required(root, "methods", null), "$.methods", Method, allowSingle: false);
+        var methods = GridJson.List(Required(root, "methods", null), "$.methods", (e, p) => Method(e, p, methodCheck), allowSingle: false);
         var budgets = root.TryGetProperty("budgets", out var b) ? GridJson.List(b, "$.budgets", GridJson.Budget) : [null];
         var seeds = root.TryGetProperty("seeds", out var s) ? GridJson.List(s, "$.seeds", (e, p) => GridJson.Int(e, p, 0)) : [42];
         return new GridDefinition
@@ -99,22 +105,22 @@ public static class GridParser
         };
     }
 
-    private static GridMethod Method(JsonElement e, string path)
+    private static GridMethod Method(JsonElement e, string path, Func<string, string?>? methodCheck)
     {
         if (e.ValueKind == JsonValueKind.Object)
         {
             var spec = e.TryGetProperty("method", out var m) ? GridJson.String(m, $"{path}.method") : throw new GridFormatException(path, "a method object needs \"method\"");
-            Check(spec, $"{path}.method");
+            Check(spec, $"{path}.method", methodCheck);
             return new GridMethod(spec, e.TryGetProperty("budgets", out var b) ? GridJson.List(b, $"{path}.budgets", GridJson.Budget) : null);
         }
         var text = GridJson.String(e, path);
-        Check(text, path);
+        Check(text, path, methodCheck);
         return new GridMethod(text, null);
     }
 
-    private static void Check(string spec, string path)
+    private static void Check(string spec, string path, Func<string, string?>? methodCheck)
     {
-        if (GridCatalog.MethodError(spec) is { } error)
+        if ((GridCatalog.MethodError(spec) ?? methodCheck?.Invoke(spec)) is { } error)
         {
             throw new GridFormatException(path, error);
         }

@@ -42,7 +42,7 @@ public sealed class GridParserTests
     [InlineData("""{ "tasks": ["sst2", "cola"], "models": ["minilm"], "methods": ["lora-attn"] }""", "$.tasks[1]", "unknown task 'cola'")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["gpt-9"], "methods": ["lora-attn"] }""", "$.models[0]", "unknown model 'gpt-9'")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn", "prefix|loraa-ffn[r=2]"] }""", "$.methods[1]", "unknown method 'loraa-ffn'")]
-    [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": [{"method": "mam[l=x]"}] }""", "$.methods[0].method", "bad size 'l=x'")]
+    [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": [{"method": "mam[l=]"}] }""", "$.methods[0].method", "bad option 'l='")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "seeds": [1, "2"] }""", "$.seeds[1]", "expected an integer")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "budgets": [200] }""", "$.budgets[0]", "(0, 100]")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "profile": {"epoch": 1} }""", "$.profile.epoch", "unknown field")]

@@ -41,6 +41,17 @@ public class MethodsBudgetCommandTests
         Assert.Equal(110_592, doc.RootElement.GetProperty("paperCount").GetInt64());
     }
 
+    [Fact]
+    public async Task BudgetReadsAnyHfConfigJson()
+    {
+        var config = Path.Combine(TestData.Root, "checkpoints", "tiny-bert", "config.json");
+        var r = await CliProcess.RunAsync("budget", "--model", config, "--method", "lora-attn", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(29_504, doc.RootElement.GetProperty("totalCount").GetInt64());   // (256+128+2)·32 + 64 + 2·8,544
+        Assert.Equal(4 * 16 * 32 * 2, doc.RootElement.GetProperty("paperCount").GetInt64());
+    }
+
     [Theory]
     [InlineData("unknown method preset 'lorax'", "budget", "--model", "minilm", "--method", "lorax")]
     [InlineData("unknown model 'gpt9'", "budget", "--model", "gpt9", "--method", "lora-attn")]
