@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
@@ -26,7 +29,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainKeys.Storage);
+            silo.AddMemoryGrainStorage(GrainKeys.Storage, ob => ob.Configure<IServiceProvider>((o, sp) =>
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));
             silo.Services.AddPeftGridWorkers(
                 new WorkerOptions { Devices = ["cpu:0", "cpu:1", "cpu:2", "cpu:3"], PollMilliseconds = 20 },
                 new FakeTrialRunner(Fake));

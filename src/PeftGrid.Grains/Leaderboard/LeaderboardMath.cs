@@ -53,23 +53,29 @@ public static class LeaderboardMath
     public static LeaderboardView Build(string task, string model, IEnumerable<LeaderboardEntry> entries)
     {
         var list = entries.ToList();
-        var rows = list
-            .GroupBy(e => (e.Tier, e.Method))
-            .Select(g =>
-            {
-                var scores = g.Select(e => e.Score).ToList();
-                var first = g.OrderBy(e => e.Seed).First();
-                return new LeaderboardRow
-                {
-                    Method = g.Key.Method, ResolvedMethod = first.ResolvedMethod, Tier = g.Key.Tier, Mean = scores.Average(),
-                    Std = SampleStd(scores), Seeds = scores.Count, PaperCount = (long)Math.Round(g.Average(e => (double)e.PaperCount)),
-                    TrainableCount = (long)Math.Round(g.Average(e => (double)e.TrainableCount)), Percent = g.Average(e => e.Percent),
-                    TrainSeconds = g.Average(e => e.TrainSeconds),
-                };
-            })
-            .ToList();
-        var front = ParetoFront(rows);
-        rows = rows.Select(r => r with { Pareto = front.Contains(r) }).ToList();
+        var rows = list.GroupBy(e => (e.Tier, e.Method)).Select(g => Row(g.Key.Method, g.Key.Tier, g.ToList())).ToList();
+        return Assemble(task, model, list.FirstOrDefault()?.Metric ?? "accuracy", list.Count, rows);
+    }
+
+    /// <summary>The unranked row of one configuration from its entries (one per seed, in arrival order).</summary>
+    public static LeaderboardRow Row(string method, double? tier, IReadOnlyList<LeaderboardEntry> group)
+    {
+        var scores = group.Select(e => e.Score).ToList();
+        var first = group.OrderBy(e => e.Seed).First();
+        return new LeaderboardRow
+        {
+            Method = method, ResolvedMethod = first.ResolvedMethod, Tier = tier, Mean = scores.Average(),
+            Std = SampleStd(scores), Seeds = scores.Count, PaperCount = (long)Math.Round(group.Average(e => (double)e.PaperCount)),
+            TrainableCount = (long)Math.Round(group.Average(e => (double)e.TrainableCount)), Percent = group.Average(e => e.Percent),
+            TrainSeconds = group.Average(e => e.TrainSeconds),
+        };
+    }
+
+    /// <summary>Ranks rows (in order of their configuration's first entry) per tier and marks the Pareto front.</summary>
+    public static LeaderboardView Assemble(string task, string model, string metric, int cells, IReadOnlyList<LeaderboardRow> unranked)
+    {
+        var front = ParetoFront(unranked);
+        var rows = unranked.Select(r => r with { Pareto = front.Contains(r) }).ToList();
         var tiers = rows
             .GroupBy(r => r.Tier)
             .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key ?? 0)
@@ -82,7 +88,7 @@ public static class LeaderboardMath
             .ToList();
         return new LeaderboardView
         {
-            Task = task, Model = model, Metric = list.FirstOrDefault()?.Metric ?? "accuracy", Tiers = tiers, Cells = list.Count,
+            Task = task, Model = model, Metric = metric, Tiers = tiers, Cells = cells,
             Pareto = tiers.SelectMany(t => t.Rows).Where(r => r.Pareto).OrderBy(r => r.Percent).ThenByDescending(r => r.Mean).ToList(),
         };
     }

@@ -38,7 +38,7 @@ public sealed partial class SchedulerGrain
             var now = DateTime.UtcNow;
             while (granted.Count < maxCells && queue.TryDequeue(out var id))
             {
-                var cell = State.Cells[id];
+                var cell = cells[id];
                 if (cell.Status != CellStatus.Pending || finalizing.Contains(id))
                 {
                     continue; // stale queue entry (cancelled, adopted or finished)
@@ -61,7 +61,7 @@ public sealed partial class SchedulerGrain
         List<string> cancel = [], lost = [];
         foreach (var h in held)
         {
-            if (!State.Cells.TryGetValue(h.CellId, out var cell) || cell.IsTerminal || finalizing.Contains(h.CellId))
+            if (!cells.TryGetValue(h.CellId, out var cell) || cell.IsTerminal || finalizing.Contains(h.CellId))
             {
                 lost.Add(h.CellId);
                 continue;
@@ -99,7 +99,7 @@ public sealed partial class SchedulerGrain
 
     private CompletionOutcome Decide(string workerId, CellCompletion c, out CellRecord? cell)
     {
-        if (!State.Cells.TryGetValue(c.CellId, out cell) || cell.IsTerminal || finalizing.Contains(c.CellId))
+        if (!cells.TryGetValue(c.CellId, out cell) || cell.IsTerminal || finalizing.Contains(c.CellId))
         {
             cell = null;
             return CompletionOutcome.Duplicate;
@@ -121,16 +121,17 @@ public sealed partial class SchedulerGrain
             if (holds)
             {
                 cell.Attempts = Math.Max(0, cell.Attempts - 1);
-                Enqueue(c.CellId, cell, DateTime.UtcNow);
+                Enqueue(cell.Id, cell, DateTime.UtcNow);
             }
             return CompletionOutcome.Requeued;
         }
         if (c.Result.Status == TrialStatus.Failed && cell.Attempts < cell.MaxAttempts && !cell.CancelRequested)
         {
             cell.Error = c.Result.Error;
+            Touch(cell);
             if (holds)
             {
-                Enqueue(c.CellId, cell, DateTime.UtcNow);
+                Enqueue(cell.Id, cell, DateTime.UtcNow);
             }
             logger.LogInformation("Cell {CellId} failed on {Worker} (attempt {Attempt}/{Max}): {Error}", c.CellId, workerId, cell.Attempts, cell.MaxAttempts, c.Result.Error);
             return CompletionOutcome.Retrying;
@@ -138,74 +139,142 @@ public sealed partial class SchedulerGrain
         return CompletionOutcome.Accepted;
     }
 
-    /// <summary>Makes results final: durable in the experiment grain first, then here, then on the leaderboard.</summary>
+    /// <summary>
+    /// Makes results final: durable in the experiment grain first, then on the leaderboard, then terminal here — so a
+    /// sweep whose status says complete has every result on its leaderboard. The cells stay in <c>finalizing</c>
+    /// throughout: a duplicate report meanwhile is rejected, a heartbeat is told the lease is gone.
+    /// </summary>
     private async Task<bool[]> FinalizeAsync(IReadOnlyList<(CellRecord Cell, TrialResult Result, double Wall)> finals)
     {
         foreach (var f in finals)
         {
-            finalizing.Add(f.Cell.Spec.CellId);
+            finalizing.Add(f.Cell.Id);
         }
-        bool[] accepted;
         try
         {
-            accepted = await Task.WhenAll(finals.Select(f =>
-                GrainFactory.GetGrain<IExperimentGrain>(f.Cell.Spec.CellId).RecordAsync(f.Cell.Spec, f.Result, f.Cell.Attempts)));
+            var accepted = await Task.WhenAll(finals.Select(f =>
+                GrainFactory.GetGrain<IExperimentGrain>(f.Cell.Id).RecordAsync(f.Cell.Spec, f.Result, f.Cell.Attempts)));
+            var results = finals.Select(f => f.Result).ToArray();
+            var walls = finals.Select(f => f.Wall).ToArray();
+            var final = (bool[])accepted.Clone();
+            // A cell whose experiment grain already holds a result (recorded before a restart) ends with that result.
+            var adopt = Enumerable.Range(0, finals.Count).Where(i => !accepted[i] && !finals[i].Cell.IsTerminal).ToList();
+            if (adopt.Count > 0)
+            {
+                var snaps = await Task.WhenAll(adopt.Select(i => GrainFactory.GetGrain<IExperimentGrain>(finals[i].Cell.Id).GetAsync()));
+                for (var k = 0; k < adopt.Count; k++)
+                {
+                    if (snaps[k].Result is { } recorded)
+                    {
+                        var i = adopt[k];
+                        (results[i], walls[i], final[i]) = (recorded, recorded.TrainSeconds, true);
+                        finals[i].Cell.Attempts = snaps[k].Attempts;
+                    }
+                }
+            }
+            var toRank = new List<(CellRecord, TrialResult)>();
+            for (var i = 0; i < finals.Count; i++)
+            {
+                if (final[i] && !finals[i].Cell.IsTerminal)
+                {
+                    toRank.Add((finals[i].Cell, results[i]));
+                }
+            }
+            var ranked = await TryRankAsync(toRank);
+            var now = DateTime.UtcNow;
+            for (var i = 0; i < finals.Count; i++)
+            {
+                var (cell, result, wall) = (finals[i].Cell, results[i], walls[i]);
+                if (cell.Token is { } token)
+                {
+                    leases.Remove(token);
+                }
+                if (cell.IsTerminal || !final[i])
+                {
+                    accepted[i] = false;
+                    continue;
+                }
+                var status = result.Status is TrialStatus.Succeeded or TrialStatus.Diverged ? CellStatus.Succeeded : CellStatus.Failed;
+                SetStatus(cell, status);
+                cell.Token = null;
+                cell.FinishedAtUtc = now;
+                SetWall(cell, wall);
+                cell.Worker = result.Worker ?? cell.Worker;
+                cell.Error = status == CellStatus.Failed ? result.Error : null;
+                cell.Ranked = ranked;
+                if (!ranked)
+                {
+                    unranked.Add((cell, result));
+                }
+                PeftGridTelemetry.Cells.Add(1, new KeyValuePair<string, object?>("status", status == CellStatus.Succeeded ? "succeeded" : "failed"));
+                using var span = PeftGridTelemetry.Source.StartActivity("peftgrid.cell", ActivityKind.Internal, default(ActivityContext), startTime: cell.QueuedAtUtc);
+                span?.SetTag("peftgrid.cell_id", cell.Id);
+                span?.SetTag("peftgrid.status", status.ToString());
+                span?.SetTag("peftgrid.worker", cell.Worker);
+                span?.SetTag("peftgrid.attempts", cell.Attempts);
+            }
+            return accepted;
         }
         finally
         {
             foreach (var f in finals)
             {
-                finalizing.Remove(f.Cell.Spec.CellId);
+                finalizing.Remove(f.Cell.Id);
             }
         }
-        var now = DateTime.UtcNow;
-        var toRank = new List<(CellRecord, TrialResult)>();
-        for (var i = 0; i < finals.Count; i++)
-        {
-            var (cell, result, wall) = finals[i];
-            if (cell.Token is { } token)
-            {
-                leases.Remove(token);
-            }
-            if (cell.IsTerminal)
-            {
-                accepted[i] = false;
-                continue;
-            }
-            var status = result.Status is TrialStatus.Succeeded or TrialStatus.Diverged ? CellStatus.Succeeded : CellStatus.Failed;
-            SetStatus(cell, status);
-            cell.Token = null;
-            cell.FinishedAtUtc = now;
-            cell.WallSeconds = wall;
-            cell.Worker = result.Worker ?? cell.Worker;
-            cell.Error = status == CellStatus.Failed ? result.Error : null;
-            cell.Ranked = false;
-            toRank.Add((cell, result));
-            PeftGridTelemetry.Cells.Add(1, new KeyValuePair<string, object?>("status", status == CellStatus.Succeeded ? "succeeded" : "failed"));
-            using var span = PeftGridTelemetry.Source.StartActivity("peftgrid.cell", ActivityKind.Internal, default(ActivityContext), startTime: cell.QueuedAtUtc);
-            span?.SetTag("peftgrid.cell_id", cell.Spec.CellId);
-            span?.SetTag("peftgrid.status", status.ToString());
-            span?.SetTag("peftgrid.worker", cell.Worker);
-            span?.SetTag("peftgrid.attempts", cell.Attempts);
-        }
-        await RankAsync(toRank);
-        return accepted;
     }
 
-    private async Task RankAsync(IReadOnlyList<(CellRecord Cell, TrialResult Result)> finished)
+    /// <summary>Sends the succeeded results to their leaderboards; false (logged) if a leaderboard could not take them.</summary>
+    private async Task<bool> TryRankAsync(IReadOnlyList<(CellRecord Cell, TrialResult Result)> finished)
     {
-        var entries = finished
-            .Select(f => (f.Cell, Entry: f.Result.Status is TrialStatus.Succeeded ? LeaderboardMath.ToEntry(f.Cell.Spec, f.Result) : null))
-            .ToList();
-        foreach (var group in entries.Where(e => e.Entry is not null).GroupBy(e => GrainKeys.Leaderboard(e.Cell.Spec.Task, e.Cell.Spec.Model)))
+        try
         {
-            await GrainFactory.GetGrain<ILeaderboardGrain>(group.Key).IngestAsync(group.Select(g => g.Entry!).ToList());
+            var tasks = finished
+                .Where(f => f.Result.Status is TrialStatus.Succeeded)
+                .Select(f => LeaderboardMath.ToEntry(f.Cell.Spec, f.Result))
+                .OfType<LeaderboardEntry>()
+                .GroupBy(e => GrainKeys.Leaderboard(e.Task, e.Model))
+                .Select(g => GrainFactory.GetGrain<ILeaderboardGrain>(g.Key).IngestAsync(g.ToList()))
+                .ToList();
+            await Task.WhenAll(tasks);
+            return true;
         }
-        foreach (var e in entries)
+        catch (Exception e)
         {
-            e.Cell.Ranked = true;
+            logger.LogWarning(e, "Could not send {Count} results to their leaderboards; will retry", finished.Count);
+            return false;
         }
-        dirty = true;
+    }
+
+    /// <summary>Retries the leaderboard for terminal cells whose results did not reach it.</summary>
+    private async Task RetryRankingAsync()
+    {
+        if (unranked.Count == 0 || retryingRanks)
+        {
+            return;
+        }
+        retryingRanks = true;
+        try
+        {
+            var batch = unranked.ToList();
+            unranked.Clear();
+            if (await TryRankAsync(batch))
+            {
+                foreach (var (cell, _) in batch)
+                {
+                    cell.Ranked = true;
+                    Touch(cell);
+                }
+            }
+            else
+            {
+                unranked.AddRange(batch);
+            }
+        }
+        finally
+        {
+            retryingRanks = false;
+        }
     }
 
     private async Task ExpireLeasesAsync(bool force)
@@ -221,13 +290,14 @@ public sealed partial class SchedulerGrain
         foreach (var (token, lease) in expired)
         {
             leases.Remove(token);
-            var cell = State.Cells[lease.CellId];
+            var cell = cells[lease.CellId];
             if (cell.Token != token || cell.IsTerminal || finalizing.Contains(lease.CellId))
             {
                 continue;
             }
             PeftGridTelemetry.LeaseExpiries.Add(1);
             cell.Error = $"lease expired: worker {lease.WorkerId} missed its heartbeats";
+            Touch(cell);
             logger.LogWarning("Cell {CellId}: lease of {Worker} expired (attempt {Attempt}/{Max})", lease.CellId, lease.WorkerId, cell.Attempts, cell.MaxAttempts);
             if (cell.CancelRequested)
             {
@@ -244,7 +314,7 @@ public sealed partial class SchedulerGrain
                 var spec = cell.Spec;
                 exhausted.Add((cell, new TrialResult
                 {
-                    CellId = spec.CellId, Task = spec.Task, Model = spec.Model, Method = spec.Method, Seed = spec.Seed,
+                    CellId = cell.Id, Task = spec.Task, Model = spec.Model, Method = spec.Method, Seed = spec.Seed,
                     BudgetTier = spec.BudgetPercent, Status = TrialStatus.Failed, Error = cell.Error, Worker = lease.WorkerId,
                 }, 0));
             }
@@ -258,11 +328,11 @@ public sealed partial class SchedulerGrain
     /// <summary>After a restart: cells whose result is durable in their experiment grain are finished here too.</summary>
     private async Task ReconcileAsync()
     {
-        var open = State.Cells.Values.Where(c => !c.IsTerminal || !c.Ranked).ToList();
+        var open = cells.Values.Where(c => !c.IsTerminal || !c.Ranked).ToList();
         var recovered = new List<(CellRecord, TrialResult)>();
         foreach (var chunk in open.Chunk(256))
         {
-            var snaps = await Task.WhenAll(chunk.Select(c => GrainFactory.GetGrain<IExperimentGrain>(c.Spec.CellId).GetAsync()));
+            var snaps = await Task.WhenAll(chunk.Select(c => GrainFactory.GetGrain<IExperimentGrain>(c.Id).GetAsync()));
             for (var i = 0; i < chunk.Length; i++)
             {
                 var (cell, snap) = (chunk[i], snaps[i]);
@@ -282,7 +352,7 @@ public sealed partial class SchedulerGrain
                     cell.FinishedAtUtc = snap.AcceptedAtUtc;
                     cell.Worker = result.Worker;
                     cell.Error = result.Error;
-                    cell.WallSeconds = result.TrainSeconds;
+                    SetWall(cell, result.TrainSeconds);
                 }
                 recovered.Add((cell, result));
             }
@@ -290,7 +360,18 @@ public sealed partial class SchedulerGrain
         if (recovered.Count > 0)
         {
             logger.LogInformation("Scheduler recovered {Count} finished cells from their experiment grains", recovered.Count);
-            await RankAsync(recovered);
+            if (await TryRankAsync(recovered))
+            {
+                foreach (var (cell, _) in recovered)
+                {
+                    cell.Ranked = true;
+                    Touch(cell);
+                }
+            }
+            else
+            {
+                unranked.AddRange(recovered);
+            }
         }
     }
 }

@@ -1,16 +1,22 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Grains.Storage;
 using PeftGrid.Grains.Telemetry;
 
 namespace PeftGrid.Grains.Scheduler;
 
 /// <summary>
 /// The scheduler (see <see cref="ISchedulerGrain"/>). Reentrant: a slow experiment or storage write never blocks
-/// other workers. State is written through on submit and cancel and written behind (at most
-/// <see cref="WriteBehind"/> late) for leases and results; results are made durable first in their
-/// <see cref="IExperimentGrain"/>, so a restarted scheduler reconciles and never runs a finished cell again.
+/// other workers. Sweeps are written through on submit and cancel; cells live in chunks of <see cref="ChunkSize"/>
+/// (in submission order) written behind — at most <see cref="WriteBehind"/> late, and only the chunks that changed —
+/// for leases and results. Results are made durable first in their <see cref="IExperimentGrain"/>, so a restarted
+/// scheduler reconciles and never runs a finished cell again. Status queries read counters kept up to date on every
+/// transition, never a scan of the cells.
 /// </summary>
 [Reentrant]
 public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
@@ -18,17 +24,26 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     /// <summary>Longest delay between a change and its write to storage.</summary>
     public static readonly TimeSpan WriteBehind = TimeSpan.FromSeconds(1);
 
+    /// <summary>Cells per persisted chunk.</summary>
+    public const int ChunkSize = 256;
+
     private readonly IPersistentState<SchedulerState> store;
     private readonly ITrialRunner runner;
     private readonly ILogger<SchedulerGrain> logger;
+    private readonly Dictionary<string, CellRecord> cells = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SweepCounters> sweeps = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> boards = new(StringComparer.Ordinal);
     private readonly Queue<string> queue = new();
     private readonly Dictionary<string, Lease> leases = new(StringComparer.Ordinal);
     private readonly HashSet<string> finalizing = new(StringComparer.Ordinal);
+    private readonly List<(CellRecord Cell, TrialResult Result)> unranked = [];
+    private bool retryingRanks;
+    private StateChunks<CellChunk> chunks = null!;
     private DateTime leasingResumesAtUtc = DateTime.MinValue;
     private DateTime lastExpiryScanUtc = DateTime.MinValue;
     private DateTime lastWriteUtc = DateTime.MinValue;
     private TimeSpan lastWriteTook = TimeSpan.Zero;
-    private bool dirty;
+    private bool metaDirty;
     private int pending;
     private Task writing = Task.CompletedTask;
     private IGrainTimer? timer;
@@ -46,22 +61,68 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     private SchedulerState State => store.State;
 
+    private bool Dirty => metaDirty || chunks.IsDirty;
+
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainKeys.Storage);
+        chunks = new StateChunks<CellChunk>(storage, this.GetGrainId(), "scheduler-cells");
+        await chunks.LoadAsync(State.ChunkCount);
+        for (var k = 0; k < chunks.Count; k++)
+        {
+            foreach (var cell in chunks[k].Cells)
+            {
+                cell.Chunk = k;
+                if (cell.Id.Length == 0)
+                {
+                    cell.Id = cell.Spec.CellId;
+                }
+                cells[cell.Id] = cell;
+                boards.Add(GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model));
+            }
+        }
+        if (State.Cells.Count > 0)
+        {
+            // State written before cells moved to chunks: migrate it.
+            foreach (var (id, cell) in State.Cells.OrderBy(c => c.Value.QueuedAtUtc))
+            {
+                if (!cells.ContainsKey(id))
+                {
+                    cell.Id = id;
+                    AddCell(cell);
+                }
+            }
+            State.Cells.Clear();
+            metaDirty = true;
+        }
+        foreach (var sweep in State.Sweeps.Values)
+        {
+            var counters = new SweepCounters(sweep);
+            sweeps[sweep.Id] = counters;
+            if (sweep.CellIds.RemoveAll(id => !cells.ContainsKey(id)) > 0)
+            {
+                metaDirty = true; // cells whose chunk write never landed (the submission was not acknowledged)
+            }
+            foreach (var id in sweep.CellIds)
+            {
+                counters.Add(cells[id]);
+            }
+        }
+
         var now = DateTime.UtcNow;
         var maxLease = 0;
-        foreach (var (id, cell) in State.Cells.OrderBy(c => c.Value.QueuedAtUtc))
+        foreach (var cell in cells.Values.OrderBy(c => c.QueuedAtUtc))
         {
             if (cell.Status == CellStatus.Pending)
             {
-                queue.Enqueue(id);
+                queue.Enqueue(cell.Id);
                 pending++;
             }
             else if (cell.Status == CellStatus.Running)
             {
                 cell.Token ??= NewToken();
-                leases[cell.Token] = new Lease { CellId = id, WorkerId = cell.Worker ?? "?", DeadlineUtc = now.AddSeconds(cell.LeaseSeconds), Restored = true };
+                leases[cell.Token] = new Lease { CellId = cell.Id, WorkerId = cell.Worker ?? "?", DeadlineUtc = now.AddSeconds(cell.LeaseSeconds), Restored = true };
             }
             if (!cell.IsTerminal)
             {
@@ -72,7 +133,14 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             // Leases granted after the last write are unknown: give live workers time to heartbeat them back.
             leasingResumesAtUtc = now.AddSeconds(Math.Clamp(maxLease / 2.0, 1, 30));
+        }
+        if (cells.Values.Any(c => !c.IsTerminal || !c.Ranked))
+        {
             await ReconcileAsync();
+        }
+        if (Dirty)
+        {
+            await FlushAsync();
         }
         timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200)) { Interleave = true, KeepAlive = true });
         await base.OnActivateAsync(cancellationToken);
@@ -82,7 +150,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         timer?.Dispose();
-        if (dirty)
+        if (Dirty)
         {
             await FlushAsync();
         }
@@ -106,13 +174,16 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             throw new ArgumentException($"sweep '{request.SweepId}': maxAttempts and leaseSeconds must be ≥ 1 (got {request.Policy.MaxAttempts}, {request.Policy.LeaseSeconds})");
         }
         var now = DateTime.UtcNow;
-        if (!State.Sweeps.TryGetValue(request.SweepId, out var sweep))
+        if (!sweeps.TryGetValue(request.SweepId, out var counters))
         {
-            sweep = new SweepRecord { Id = request.SweepId, Name = request.Name, SubmittedAtUtc = now };
-            State.Sweeps[request.SweepId] = sweep;
+            var record = new SweepRecord { Id = request.SweepId, Name = request.Name, SubmittedAtUtc = now };
+            State.Sweeps[request.SweepId] = record;
+            counters = new SweepCounters(record);
+            sweeps[request.SweepId] = counters;
         }
+        var sweep = counters.Record;
         sweep.Cancelled = false;
-        var members = sweep.CellIds.ToHashSet(StringComparer.Ordinal);
+        metaDirty = true;
         int added = 0, existing = 0, requeued = 0;
         var refused = new List<RefusedCell>();
         foreach (var spec in request.Cells)
@@ -123,7 +194,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 refused.Add(new RefusedCell { CellId = id, Spec = spec, Reason = reason });
                 continue;
             }
-            if (State.Cells.TryGetValue(id, out var cell))
+            if (cells.TryGetValue(id, out var cell))
             {
                 if (cell.Status == CellStatus.Cancelled)
                 {
@@ -140,14 +211,16 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             }
             else
             {
-                cell = new CellRecord { Spec = spec, MaxAttempts = request.Policy.MaxAttempts, LeaseSeconds = request.Policy.LeaseSeconds };
-                State.Cells[id] = cell;
+                cell = new CellRecord { Id = id, Spec = spec, MaxAttempts = request.Policy.MaxAttempts, LeaseSeconds = request.Policy.LeaseSeconds };
+                AddCell(cell);
+                pending++; // a new cell starts Pending: Enqueue sees no transition
                 Enqueue(id, cell, now);
                 added++;
             }
-            if (members.Add(id))
+            if (!counters.Members.Contains(id))
             {
                 sweep.CellIds.Add(id);
+                counters.Add(cell);
             }
         }
         var known = sweep.Refused.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
@@ -164,22 +237,23 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public Task<IReadOnlyList<CellInfo>> GetCellsAsync(string sweepId)
     {
         var sweep = Find(sweepId);
-        IReadOnlyList<CellInfo> cells = sweep.CellIds.Select(id => State.Cells[id]).Select(c => new CellInfo
+        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(id => cells[id]).Select(c => new CellInfo
         {
-            CellId = c.Spec.CellId, Spec = c.Spec, Status = c.Status, Attempts = c.Attempts, Error = c.Error, Worker = c.Worker,
+            CellId = c.Id, Spec = c.Spec, Status = c.Status, Attempts = c.Attempts, Error = c.Error, Worker = c.Worker,
         }).ToList();
-        return Task.FromResult(cells);
+        return Task.FromResult(list);
     }
 
     /// <inheritdoc/>
     public async Task<SweepStatus> CancelAsync(string sweepId)
     {
         var sweep = Find(sweepId);
-        sweep.Cancelled = true;
+        sweep.Record.Cancelled = true;
+        metaDirty = true;
         var now = DateTime.UtcNow;
-        foreach (var id in sweep.CellIds)
+        foreach (var id in sweep.Record.CellIds)
         {
-            var cell = State.Cells[id];
+            var cell = cells[id];
             if (cell.Status == CellStatus.Pending)
             {
                 SetStatus(cell, CellStatus.Cancelled);
@@ -190,6 +264,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             else if (cell.Status == CellStatus.Running)
             {
                 cell.CancelRequested = true;
+                Touch(cell);
             }
         }
         await FlushAsync();
@@ -197,48 +272,46 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ListSweepsAsync() => Task.FromResult<IReadOnlyList<string>>(State.Sweeps.Keys.Order(StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<string>> ListSweepsAsync() => Task.FromResult<IReadOnlyList<string>>(sweeps.Keys.Order(StringComparer.Ordinal).ToList());
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ListBoardsAsync() => Task.FromResult<IReadOnlyList<string>>(
-        State.Cells.Values.Select(c => GrainKeys.Leaderboard(c.Spec.Task, c.Spec.Model)).Distinct().Order(StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<string>> ListBoardsAsync() => Task.FromResult<IReadOnlyList<string>>(boards.ToList());
 
     /// <inheritdoc/>
     public Task<int> GetQueueDepthAsync() => Task.FromResult(pending);
 
-    private SweepRecord Find(string sweepId) =>
-        State.Sweeps.TryGetValue(sweepId ?? "", out var sweep)
+    private SweepCounters Find(string sweepId) =>
+        sweeps.TryGetValue(sweepId ?? "", out var sweep)
             ? sweep
-            : throw new ArgumentException($"unknown sweep '{sweepId}' (known: {(State.Sweeps.Count == 0 ? "none" : string.Join(", ", State.Sweeps.Keys.Take(10)))})");
+            : throw new ArgumentException($"unknown sweep '{sweepId}' (known: {(sweeps.Count == 0 ? "none" : string.Join(", ", sweeps.Keys.Take(10)))})");
 
-    private SweepStatus StatusOf(SweepRecord sweep)
+    private static SweepStatus StatusOf(SweepCounters sweep)
     {
-        int p = 0, r = 0, s = 0, f = 0, c = 0, timed = 0;
-        double seconds = 0;
-        foreach (var id in sweep.CellIds)
-        {
-            var cell = State.Cells[id];
-            switch (cell.Status)
-            {
-                case CellStatus.Pending: p++; break;
-                case CellStatus.Running: r++; break;
-                case CellStatus.Succeeded: s++; break;
-                case CellStatus.Failed: f++; break;
-                default: c++; break;
-            }
-            if (cell.WallSeconds > 0)
-            {
-                seconds += cell.WallSeconds;
-                timed++;
-            }
-        }
+        var n = sweep.ByStatus;
         return new SweepStatus
         {
-            SweepId = sweep.Id, Name = sweep.Name, Total = sweep.CellIds.Count, Pending = p, Running = r, Succeeded = s, Failed = f,
-            Cancelled = c, Refused = sweep.Refused.Count, IsCancelled = sweep.Cancelled, SubmittedAtUtc = sweep.SubmittedAtUtc,
-            MeanCellSeconds = timed == 0 ? 0 : seconds / timed,
-            Boards = sweep.CellIds.Select(id => State.Cells[id].Spec).Select(x => GrainKeys.Leaderboard(x.Task, x.Model)).Distinct().ToList(),
+            SweepId = sweep.Record.Id, Name = sweep.Record.Name, Total = sweep.Members.Count,
+            Pending = n[(int)CellStatus.Pending], Running = n[(int)CellStatus.Running], Succeeded = n[(int)CellStatus.Succeeded],
+            Failed = n[(int)CellStatus.Failed], Cancelled = n[(int)CellStatus.Cancelled],
+            Refused = sweep.Record.Refused.Count, IsCancelled = sweep.Record.Cancelled, SubmittedAtUtc = sweep.Record.SubmittedAtUtc,
+            MeanCellSeconds = sweep.WallCount == 0 ? 0 : sweep.WallSum / sweep.WallCount,
+            Boards = sweep.Boards.ToList(),
         };
+    }
+
+    /// <summary>Appends a new cell to the last chunk (opening a new one when full).</summary>
+    private void AddCell(CellRecord cell)
+    {
+        if (chunks.Count == 0 || chunks[chunks.Count - 1].Cells.Count >= ChunkSize)
+        {
+            chunks.Add();
+            metaDirty = true;
+        }
+        cell.Chunk = chunks.Count - 1;
+        chunks[cell.Chunk].Cells.Add(cell);
+        chunks.MarkDirty(cell.Chunk);
+        cells[cell.Id] = cell;
+        boards.Add(GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model));
     }
 
     private void Enqueue(string id, CellRecord cell, DateTime now)
@@ -247,41 +320,91 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         cell.Token = null;
         cell.QueuedAtUtc = now;
         queue.Enqueue(id);
-        dirty = true;
     }
 
+    /// <summary>Marks the cell's chunk for the next write.</summary>
+    private void Touch(CellRecord cell) => chunks.MarkDirty(cell.Chunk);
+
+    /// <summary>Changes a cell's status, keeping the queue depth and its sweeps' counters in step.</summary>
     private void SetStatus(CellRecord cell, CellStatus status)
     {
-        if (cell.Status == CellStatus.Pending && status != CellStatus.Pending)
+        var old = cell.Status;
+        if (old != status)
         {
-            pending--;
+            if (old == CellStatus.Pending)
+            {
+                pending--;
+            }
+            else if (status == CellStatus.Pending)
+            {
+                pending++;
+            }
+            foreach (var s in cell.Sweeps)
+            {
+                s.ByStatus[(int)old]--;
+                s.ByStatus[(int)status]++;
+            }
+            cell.Status = status;
         }
-        else if (cell.Status != CellStatus.Pending && status == CellStatus.Pending)
+        Touch(cell);
+    }
+
+    /// <summary>Sets a cell's wall time, keeping its sweeps' means in step.</summary>
+    private static void SetWall(CellRecord cell, double seconds)
+    {
+        foreach (var s in cell.Sweeps)
         {
-            pending++;
+            if (cell.WallSeconds > 0)
+            {
+                s.WallSum -= cell.WallSeconds;
+                s.WallCount--;
+            }
+            if (seconds > 0)
+            {
+                s.WallSum += seconds;
+                s.WallCount++;
+            }
         }
-        cell.Status = status;
-        dirty = true;
+        cell.WallSeconds = seconds;
     }
 
     private async Task FlushAsync()
     {
         while (!writing.IsCompleted)
         {
-            await writing;
+            try
+            {
+                await writing;
+            }
+            catch
+            {
+                // that write's changes are still marked dirty: this one retries them
+            }
         }
-        dirty = false;
         lastWriteUtc = DateTime.UtcNow;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        writing = store.WriteStateAsync();
+        var clock = Stopwatch.StartNew();
+        writing = WriteAsync();
+        await writing;
+        lastWriteTook = clock.Elapsed;
+    }
+
+    /// <summary>Writes the changed chunks, then (if sweeps changed) the head record: a sweep never names a cell not yet stored.</summary>
+    private async Task WriteAsync()
+    {
+        var meta = metaDirty;
+        metaDirty = false;
         try
         {
-            await writing;
-            lastWriteTook = clock.Elapsed;
+            await chunks.WriteDirtyAsync();
+            if (meta)
+            {
+                State.ChunkCount = chunks.Count;
+                await store.WriteStateAsync();
+            }
         }
         catch
         {
-            dirty = true;
+            metaDirty |= meta;
             throw;
         }
     }
@@ -290,8 +413,9 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     {
         PeftGridTelemetry.SetQueueDepth(pending);
         await ExpireLeasesAsync(force: true);
-        // Adaptive write-behind: at least WriteBehind apart, and at most ~20 % of the time spent writing a large state.
-        if (dirty && DateTime.UtcNow - lastWriteUtc >= Max(WriteBehind, 4 * lastWriteTook))
+        await RetryRankingAsync();
+        // Adaptive write-behind: at least WriteBehind apart, and at most ~20 % of the time spent writing.
+        if (Dirty && DateTime.UtcNow - lastWriteUtc >= Max(WriteBehind, 4 * lastWriteTook))
         {
             try
             {

@@ -3,14 +3,28 @@ using PeftGrid.Contracts.Trials;
 
 namespace PeftGrid.Grains.Scheduler;
 
-/// <summary>The scheduler's persisted state: every cell and every sweep.</summary>
+/// <summary>
+/// The scheduler's persisted head record: every sweep (written on submit and cancel). The cells live in
+/// <see cref="CellChunk"/> records of <see cref="SchedulerGrain.ChunkSize"/> cells each, in submission order, so a
+/// write costs the chunks that changed — with a FIFO queue, the few chunks around the queue's head.
+/// </summary>
 [GenerateSerializer, Alias("peftgrid.SchedulerState")]
 public sealed class SchedulerState
 {
-    /// <summary>Cells by id.</summary>
+    /// <summary>Cells by id — only in state written before cells moved to chunks; migrated and emptied on activation.</summary>
     [Id(0)] public Dictionary<string, CellRecord> Cells { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Sweeps by id.</summary>
     [Id(1)] public Dictionary<string, SweepRecord> Sweeps { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Cell chunks known to exist when this record was written (later ones are found by probing).</summary>
+    [Id(2)] public int ChunkCount { get; set; }
+}
+
+/// <summary>One persisted chunk of scheduler cells (storage record <c>scheduler-cells-N</c>).</summary>
+[GenerateSerializer, Alias("peftgrid.SchedulerCellChunk")]
+public sealed class CellChunk
+{
+    /// <summary>The cells, in the order they were added.</summary>
+    [Id(0)] public List<CellRecord> Cells { get; set; } = [];
 }
 
 /// <summary>One cell in the scheduler.</summary>
@@ -43,6 +57,13 @@ public sealed class CellRecord
     [Id(11)] public double WallSeconds { get; set; }
     /// <summary>Its sweep was cancelled while it ran.</summary>
     [Id(12)] public bool CancelRequested { get; set; }
+    /// <summary>The cell id (<see cref="TrialSpec.CellId"/>, kept so it is hashed once).</summary>
+    [Id(13)] public string Id { get; set; } = "";
+
+    /// <summary>Index of the chunk holding it (in memory only).</summary>
+    [NonSerialized] internal int Chunk;
+    /// <summary>Counters of the sweeps it belongs to (in memory only).</summary>
+    [NonSerialized] internal readonly List<SweepCounters> Sweeps = [];
 
     /// <summary>Succeeded, Failed or Cancelled.</summary>
     public bool IsTerminal => Status is CellStatus.Succeeded or CellStatus.Failed or CellStatus.Cancelled;
@@ -64,6 +85,44 @@ public sealed class SweepRecord
     [Id(4)] public DateTime SubmittedAtUtc { get; set; }
     /// <summary>Cancelled (until resubmitted).</summary>
     [Id(5)] public bool Cancelled { get; set; }
+}
+
+/// <summary>
+/// Derived, in-memory counters of one sweep, kept up to date on every status change so a status query is O(1)
+/// instead of a scan of the sweep's cells.
+/// </summary>
+internal sealed class SweepCounters(SweepRecord record)
+{
+    public SweepRecord Record { get; } = record;
+    /// <summary>Cells by <see cref="CellStatus"/>.</summary>
+    public int[] ByStatus { get; } = new int[5];
+    public double WallSum { get; set; }
+    public int WallCount { get; set; }
+    /// <summary>Members, for idempotent adds.</summary>
+    public HashSet<string> Members { get; } = new(StringComparer.Ordinal);
+    /// <summary>Leaderboard keys in order of first appearance.</summary>
+    public List<string> Boards { get; } = [];
+    private readonly HashSet<string> boardSet = new(StringComparer.Ordinal);
+
+    public void Add(CellRecord cell)
+    {
+        if (!Members.Add(cell.Id))
+        {
+            return;
+        }
+        cell.Sweeps.Add(this);
+        ByStatus[(int)cell.Status]++;
+        if (cell.WallSeconds > 0)
+        {
+            WallSum += cell.WallSeconds;
+            WallCount++;
+        }
+        var board = GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model);
+        if (boardSet.Add(board))
+        {
+            Boards.Add(board);
+        }
+    }
 }
 
 /// <summary>An in-memory lease (never persisted: a restarted scheduler restores leases from Running cells).</summary>

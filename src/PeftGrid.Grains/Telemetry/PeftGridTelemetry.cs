@@ -30,6 +30,23 @@ public static class PeftGridTelemetry
     /// <summary><c>peftgrid.lease.expiries</c>: leases that expired without a heartbeat (the cell was requeued).</summary>
     public static readonly Counter<long> LeaseExpiries = Meter.CreateCounter<long>("peftgrid.lease.expiries", "{lease}", "Leases expired for missed heartbeats.");
 
+    /// <summary>
+    /// <c>peftgrid.cell.scheduling_overhead</c>: per cell, seconds, measured by the worker. Tag <c>phase</c>:
+    /// <c>lease</c> = round trip of the scheduler call that granted the cell, <c>accept</c> = round trip of the call
+    /// that got its result accepted, <c>total</c> = their sum (training time excluded).
+    /// </summary>
+    public static readonly Histogram<double> SchedulingOverhead = Meter.CreateHistogram<double>(
+        "peftgrid.cell.scheduling_overhead", "s", "Per-cell scheduler round trips (tag phase: lease, accept, total).");
+
+    /// <summary>Tag of the lease phase of <see cref="SchedulingOverhead"/>.</summary>
+    public static readonly KeyValuePair<string, object?> LeasePhase = new("phase", "lease");
+
+    /// <summary>Tag of the accept phase of <see cref="SchedulingOverhead"/>.</summary>
+    public static readonly KeyValuePair<string, object?> AcceptPhase = new("phase", "accept");
+
+    /// <summary>Tag of the total of <see cref="SchedulingOverhead"/>.</summary>
+    public static readonly KeyValuePair<string, object?> TotalPhase = new("phase", "total");
+
     private static long queueDepth;
 
     /// <summary>Sets the value the <c>peftgrid.queue.depth</c> gauge reports (cells pending on this silo's scheduler).</summary>

@@ -30,6 +30,7 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         var scheduler = grains.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler);
         var local = new Queue<CellLease>();
         var done = new List<CellCompletion>();
+        var leaseSeconds = new Dictionary<string, double>(StringComparer.Ordinal);
         using var beatStop = new CancellationTokenSource();
         var beats = HeartbeatLoopAsync(scheduler, beatStop.Token);
         var failures = 0;
@@ -39,7 +40,9 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
             {
                 if (local.Count == 0)
                 {
+                    var sent = Stopwatch.GetTimestamp();
                     var reply = await scheduler.ExchangeAsync(WorkerId, done, Math.Max(1, options.LeaseBatch));
+                    RecordOverhead(done, reply, Stopwatch.GetElapsedTime(sent).TotalSeconds, leaseSeconds);
                     done.Clear();
                     failures = 0;
                     foreach (var lease in reply.Leases)
@@ -76,6 +79,28 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         await beatStop.CancelAsync();
         await HandBackAsync(scheduler, local, done);
         await beats;
+    }
+
+    /// <summary>
+    /// Per-cell scheduling overhead as this worker sees it: the round trip of the exchange that granted the cell
+    /// (<c>phase=lease</c>), of the exchange that got its result accepted (<c>phase=accept</c>), and their sum
+    /// (<c>phase=total</c>). Training time and time spent queued behind the worker's own batch are excluded.
+    /// </summary>
+    private static void RecordOverhead(List<CellCompletion> done, ExchangeReply reply, double roundTrip, Dictionary<string, double> leaseSeconds)
+    {
+        for (var i = 0; i < done.Count && i < reply.Outcomes.Count; i++)
+        {
+            if (leaseSeconds.Remove(done[i].Token, out var lease) && reply.Outcomes[i] == CompletionOutcome.Accepted)
+            {
+                PeftGridTelemetry.SchedulingOverhead.Record(roundTrip, PeftGridTelemetry.AcceptPhase);
+                PeftGridTelemetry.SchedulingOverhead.Record(lease + roundTrip, PeftGridTelemetry.TotalPhase);
+            }
+        }
+        foreach (var lease in reply.Leases)
+        {
+            leaseSeconds[lease.Token] = roundTrip;
+            PeftGridTelemetry.SchedulingOverhead.Record(roundTrip, PeftGridTelemetry.LeasePhase);
+        }
     }
 
     private async Task<CellCompletion> RunOneAsync(CellLease lease)

@@ -63,6 +63,7 @@ public sealed class SchedulerTests(ClusterFixture fx)
         var status = await fx.WaitCompleteAsync("fail", TimeSpan.FromSeconds(30));
 
         Assert.Equal((10, 1), (status.Succeeded, status.Failed));
+        await AssertCountersMatchCellsAsync("fail");
         var info = (await fx.Scheduler.GetCellsAsync("fail")).Single(c => c.CellId == bad.CellId);
         Assert.Equal(CellStatus.Failed, info.Status);
         Assert.Equal(3, info.Attempts);
@@ -148,6 +149,7 @@ public sealed class SchedulerTests(ClusterFixture fx)
         Assert.Equal(done.Cancelled, again.Requeued);
         var final = await fx.WaitCompleteAsync("cancel", TimeSpan.FromSeconds(60));
         Assert.Equal(300, final.Succeeded);
+        await AssertCountersMatchCellsAsync("cancel");
         Assert.All(cells, c => Assert.Equal(1, FakeTrialRunner.Runs[c.CellId]));
     }
 
@@ -166,8 +168,21 @@ public sealed class SchedulerTests(ClusterFixture fx)
         var status = await fx.WaitCompleteAsync("restart", TimeSpan.FromSeconds(60));
 
         Assert.Equal(150, status.Succeeded);
+        await AssertCountersMatchCellsAsync("restart");
         Assert.All(cells, c => Assert.Equal(1, FakeTrialRunner.Runs[c.CellId]));
         var board = await fx.Client.GetGrain<ILeaderboardGrain>(GrainKeys.Leaderboard("sst2", "restart")).GetEntriesAsync();
         Assert.Equal(150, board.Count);
+    }
+
+    /// <summary>The status counters (kept incrementally) agree with a scan of the sweep's cells.</summary>
+    private async Task AssertCountersMatchCellsAsync(string sweepId)
+    {
+        var status = await fx.Scheduler.GetStatusAsync(sweepId);
+        var cells = await fx.Scheduler.GetCellsAsync(sweepId);
+        int Count(CellStatus s) => cells.Count(c => c.Status == s);
+        Assert.Equal(cells.Count, status.Total);
+        Assert.Equal(
+            (Count(CellStatus.Pending), Count(CellStatus.Running), Count(CellStatus.Succeeded), Count(CellStatus.Failed), Count(CellStatus.Cancelled)),
+            (status.Pending, status.Running, status.Succeeded, status.Failed, status.Cancelled));
     }
 }
