@@ -9,8 +9,7 @@ namespace PeftGrid.Grains.Leaderboard;
 [GenerateSerializer, Alias("peftgrid.LeaderboardState")]
 public sealed class LeaderboardState
 {
-    /// <summary>Entries by cell id — only in state written before entries moved to chunks; migrated and emptied on activation.</summary>
-    [Id(0)] public Dictionary<string, LeaderboardEntry> Entries { get; set; } = new(StringComparer.Ordinal);
+    // [Id(0)] is retired (entries moved to chunks before any release); never reuse it.
     /// <summary>Entry chunks known to exist when this record was written (later ones are found by probing).</summary>
     [Id(1)] public int ChunkCount { get; set; }
 }
@@ -63,21 +62,6 @@ public sealed class LeaderboardGrain(
                     AddToGroup(e);
                 }
             }
-        }
-        if (store.State.Entries.Count > 0)
-        {
-            // State written before entries moved to chunks: migrate it.
-            foreach (var e in store.State.Entries.Values)
-            {
-                if (entries.TryAdd(e.CellId, e))
-                {
-                    Append(e);
-                }
-            }
-            await chunks.WriteDirtyAsync();
-            store.State.Entries.Clear();
-            store.State.ChunkCount = chunks.Count;
-            await store.WriteStateAsync();
         }
         await base.OnActivateAsync(cancellationToken);
     }

@@ -82,20 +82,6 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 boards.Add(GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model));
             }
         }
-        if (State.Cells.Count > 0)
-        {
-            // State written before cells moved to chunks: migrate it.
-            foreach (var (id, cell) in State.Cells.OrderBy(c => c.Value.QueuedAtUtc))
-            {
-                if (!cells.ContainsKey(id))
-                {
-                    cell.Id = id;
-                    AddCell(cell);
-                }
-            }
-            State.Cells.Clear();
-            metaDirty = true;
-        }
         foreach (var sweep in State.Sweeps.Values)
         {
             var counters = new SweepCounters(sweep);

@@ -11,8 +11,7 @@ namespace PeftGrid.Grains.Scheduler;
 [GenerateSerializer, Alias("peftgrid.SchedulerState")]
 public sealed class SchedulerState
 {
-    /// <summary>Cells by id — only in state written before cells moved to chunks; migrated and emptied on activation.</summary>
-    [Id(0)] public Dictionary<string, CellRecord> Cells { get; set; } = new(StringComparer.Ordinal);
+    // [Id(0)] is retired (cells moved to chunks before any release); never reuse it.
     /// <summary>Sweeps by id.</summary>
     [Id(1)] public Dictionary<string, SweepRecord> Sweeps { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Cell chunks known to exist when this record was written (later ones are found by probing).</summary>
