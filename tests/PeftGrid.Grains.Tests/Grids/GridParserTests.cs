@@ -82,8 +82,9 @@ public sealed class GridParserTests
     public void BuiltInGridsExpandAsDocumented()
     {
         var demo = GridParser.Expand(GridParser.Load("demo-sst2")).Request;
-        Assert.Equal(16, demo.Cells.Count);
-        Assert.Equal(8, demo.Cells.Select(c => c.Method).Distinct().Count());
+        Assert.Equal(18, demo.Cells.Count);   // 8 presets × 2 tiers + bitfit + full
+        Assert.Equal(10, demo.Cells.Select(c => c.Method).Distinct().Count());
+        Assert.Equal(16, demo.Cells.Count(c => c.BudgetPercent is 0.1 or 0.5));
         Assert.All(demo.Cells, c => Assert.Equal(("sst2", "minilm"), (c.Task, c.Model)));
 
         var paper = GridParser.Expand(GridParser.Load("paper-glue")).Request;

@@ -57,7 +57,7 @@ public class SweepCommandTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         var results = Directory.GetFiles(outDir, "result.json", SearchOption.AllDirectories);
         using var board = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "leaderboard.json")));
-        Assert.True(results.Length >= 16, $"{results.Length} result files");
+        Assert.True(results.Length == 18, $"{results.Length} result files");
         var png = File.ReadAllBytes(Path.Combine(outDir, "leaderboard.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
         Assert.True(png.Length > 10_000, $"PNG of {png.Length} bytes");
