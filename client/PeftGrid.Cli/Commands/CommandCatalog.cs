@@ -13,5 +13,7 @@ public static class CommandCatalog
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         // train / eval (PeftGrid.Tasks) and sweep / leaderboard (the grid) register here.
+        yield return SweepCommand.Create();
+        yield return LeaderboardCommand.Create();
     }
 }

@@ -1,0 +1,60 @@
+using PeftGrid.Contracts.Trials;
+
+namespace PeftGrid.Tasks.Runner;
+
+/// <summary>
+/// The <see cref="ITrialRunner"/> of this build: GLUE SST-2 / MNLI on MiniLM with every PEFT preset,
+/// trained in-process by <see cref="TrialExecutor"/> on a background thread. Never throws for a bad cell.
+/// </summary>
+public sealed class TorchTrialRunner : ITrialRunner
+{
+    private readonly string _dataRoot;
+    private readonly int? _threads;
+
+    /// <summary>Creates a runner reading data from <paramref name="dataRoot"/>.</summary>
+    /// <param name="dataRoot">The data root (holding <c>glue/</c>).</param>
+    public TorchTrialRunner(string dataRoot) : this(dataRoot, null) { }
+
+    /// <summary>Creates a runner with a fixed libtorch thread count (null = processor count).</summary>
+    public TorchTrialRunner(string dataRoot, int? threads)
+    {
+        _dataRoot = dataRoot;
+        _threads = threads;
+    }
+
+    /// <inheritdoc />
+    public string? Refusal(TrialSpec spec)
+    {
+        try
+        {
+            TrialPlan.Create(spec, _dataRoot);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e.Message.ReplaceLineEndings(" ");
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<TrialResult> RunAsync(TrialSpec spec, string device, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
+    {
+        return Task.Factory.StartNew(() =>
+        {
+            var last = DateTime.MinValue;
+            using var execution = TrialExecutor.Execute(spec, _dataRoot, device, info =>
+            {
+                if (progress is null) return;
+                var now = DateTime.UtcNow;
+                if (info.Step != info.TotalSteps && now - last < TimeSpan.FromSeconds(1)) return;
+                last = now;
+                progress.Report(new TrialProgress
+                {
+                    Step = info.Step, TotalSteps = info.TotalSteps, Loss = info.Loss,
+                    ExamplesPerSecond = info.ExamplesPerSecond, Epoch = info.Epoch,
+                });
+            }, cancellationToken, _threads);
+            return execution.Result;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,89 @@
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Models;
+using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Framework;
+using PeftGrid.Tasks.Data;
+using PeftGrid.Tasks.Text;
+using PeftGrid.Tasks.Training;
+
+namespace PeftGrid.Tasks.Runner;
+
+/// <summary>
+/// A validated trial: the task, the model shape, the configuration with its sizes solved for the budget
+/// tier, the learning rate (explicit or the method's default) and the data files. Building one checks
+/// everything that can be checked without training, so a bad cell fails fast with a one-line reason.
+/// </summary>
+public sealed record TrialPlan
+{
+    /// <summary>The cell.</summary>
+    public required TrialSpec Spec { get; init; }
+    /// <summary>The GLUE task.</summary>
+    public required GlueTask Task { get; init; }
+    /// <summary>The model's shape.</summary>
+    public required ModelShape Shape { get; init; }
+    /// <summary>The configuration with solved sizes.</summary>
+    public required PeftConfig Config { get; init; }
+    /// <summary>The budget solution when the spec names a tier; null for explicit/default sizes.</summary>
+    public BudgetSolution? Solution { get; init; }
+    /// <summary>Peak learning rate to use.</summary>
+    public required double LearningRate { get; init; }
+    /// <summary>The data root (absolute).</summary>
+    public required string DataRoot { get; init; }
+
+    /// <summary>Tasks this runner trains.</summary>
+    public static IReadOnlyList<string> KnownTasks { get; } = ["sst2", "mnli", "mnli-mm"];
+    /// <summary>Models whose tokenizer this runner has (WordPiece, bert-base-uncased vocabulary).</summary>
+    public static IReadOnlyList<string> KnownModels { get; } = ["minilm"];
+
+    /// <summary>Validates <paramref name="spec"/> against <paramref name="dataRoot"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown task/model, bad method spec, unreachable budget, max length &lt; 8,
+    /// epochs/batch &lt; 1, or a non-positive learning rate.</exception>
+    /// <exception cref="DirectoryNotFoundException">Missing data root or task folder.</exception>
+    /// <exception cref="FileNotFoundException">Missing split file.</exception>
+    public static TrialPlan Create(TrialSpec spec, string? dataRoot)
+    {
+        var task = GlueTask.Find(spec.Task);
+        var modelName = spec.Model.Trim().ToLowerInvariant();
+        if (!KnownModels.Contains(modelName))
+        {
+            throw new ArgumentException($"unknown model '{spec.Model}' for GLUE training (known: {string.Join(", ", KnownModels)})");
+        }
+        var profile = spec.Profile;
+        WordPieceEncoder.CheckMaxLength(profile.MaxLength);
+        if (profile.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {profile.Epochs})");
+        if (profile.BatchSize < 1) throw new ArgumentException($"batch size must be at least 1 (got {profile.BatchSize})");
+        if (profile.MaxTrainExamples is < 1) throw new ArgumentException($"max train examples must be at least 1 (got {profile.MaxTrainExamples})");
+        if (profile.MaxEvalExamples is < 1) throw new ArgumentException($"max eval examples must be at least 1 (got {profile.MaxEvalExamples})");
+        if (profile.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new ArgumentException($"learning rate must be positive (got {lr})");
+
+        var shape = ModelCatalog.Shape(modelName);
+        var config = PeftConfig.Parse(spec.Method);
+        BudgetSolution? solution = null;
+        if (spec.BudgetPercent is { } tier)
+        {
+            solution = BudgetSolver.Solve(config, shape, tier);
+            config = solution.Config;
+        }
+        config = config.ValidateFor(shape);
+
+        var root = Data.DataRoot.Resolve(dataRoot);
+        GlueTsvReader.SplitPath(root, task, task.TrainFile);
+        GlueTsvReader.SplitPath(root, task, task.DevFile);
+        return new TrialPlan
+        {
+            Spec = spec, Task = task, Shape = shape, Config = config, Solution = solution, DataRoot = root,
+            LearningRate = profile.LearningRate ?? LearningRateDefaults.For(config),
+        };
+    }
+
+    /// <summary>The modifications as result rows (four design dimensions and sizes).</summary>
+    public IReadOnlyList<ModificationReport> Modifications() => Config.Modifications.Select(m => new ModificationReport
+    {
+        Name = m.Name,
+        ModifiedRepresentation = m.Representation.ToString(),
+        FunctionalForm = m.Form.ToString(),
+        InsertionForm = m.Insertion.ToString(),
+        CompositionFunction = m.Composition.ToString(),
+        Sizes = m.SizeReport(),
+    }).ToList();
+}

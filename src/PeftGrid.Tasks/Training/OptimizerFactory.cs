@@ -1,0 +1,56 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Tasks.Training;
+
+/// <summary>
+/// Builds AdamW (decoupled weight decay, TorchSharp <c>torch.optim.AdamW</c>) over the trainable
+/// parameters in two groups: with weight decay, and without it for biases and LayerNorm weights
+/// (the BERT/Hugging Face convention). Frozen parameters are never handed to the optimizer, so they
+/// get no optimizer state.
+/// </summary>
+public static class OptimizerFactory
+{
+    /// <summary>True when <paramref name="name"/>/<paramref name="parameter"/> is exempt from weight decay:
+    /// a bias, a LayerNorm weight (name contains <c>LayerNorm</c>, <c>layer_norm</c> or <c>norm.</c>), or any
+    /// 1-D parameter (in these models every 1-D parameter is a bias or a norm gain).</summary>
+    public static bool IsNoDecay(string name, Parameter parameter)
+    {
+        var n = name.ToLowerInvariant();
+        return n.EndsWith("bias", StringComparison.Ordinal) || n.Contains("layernorm", StringComparison.Ordinal)
+            || n.Contains("layer_norm", StringComparison.Ordinal) || n.Contains("norm.", StringComparison.Ordinal)
+            || parameter.dim() == 1;
+    }
+
+    /// <summary>Splits named parameters into (decay, no-decay) lists, keeping order; skips frozen ones.</summary>
+    public static (List<(string Name, Parameter Parameter)> Decay, List<(string Name, Parameter Parameter)> NoDecay) Split(
+        IEnumerable<(string Name, Parameter Parameter)> parameters)
+    {
+        var decay = new List<(string, Parameter)>();
+        var noDecay = new List<(string, Parameter)>();
+        foreach (var (name, p) in parameters)
+        {
+            if (!p.requires_grad) continue;
+            (IsNoDecay(name, p) ? noDecay : decay).Add((name, p));
+        }
+        return (decay, noDecay);
+    }
+
+    /// <summary>Creates AdamW with the two groups.</summary>
+    /// <param name="parameters">Named trainable parameters.</param>
+    /// <param name="options">Learning rate, betas, ε and weight decay.</param>
+    /// <exception cref="ArgumentException">No trainable parameters.</exception>
+    public static AdamW Create(IEnumerable<(string Name, Parameter Parameter)> parameters, TrainerOptions options)
+    {
+        var (decay, noDecay) = Split(parameters);
+        if (decay.Count + noDecay.Count == 0) throw new ArgumentException("the model has no trainable parameters");
+        var groups = new List<AdamW.ParamGroup>();
+        if (decay.Count > 0) groups.Add(Group(decay, options, options.WeightDecay));
+        if (noDecay.Count > 0) groups.Add(Group(noDecay, options, 0.0));
+        return TorchSharp.torch.optim.AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+    }
+
+    private static AdamW.ParamGroup Group(List<(string Name, Parameter Parameter)> parameters, TrainerOptions o, double weightDecay) =>
+        new(parameters.Select(p => p.Parameter).ToList(),
+            new AdamW.Options { LearningRate = o.LearningRate, beta1 = o.Beta1, beta2 = o.Beta2, eps = o.Epsilon, weight_decay = weightDecay, amsgrad = false, maximize = false });
+}

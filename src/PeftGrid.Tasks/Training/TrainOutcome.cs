@@ -1,0 +1,48 @@
+namespace PeftGrid.Tasks.Training;
+
+/// <summary>How a training run ended.</summary>
+public enum TrainStatus
+{
+    /// <summary>All epochs done.</summary>
+    Completed,
+    /// <summary>The loss became NaN or infinite.</summary>
+    Diverged,
+    /// <summary>Cancelled by the caller.</summary>
+    Cancelled,
+}
+
+/// <summary>The result of <see cref="Trainer.Train"/>.</summary>
+public sealed record TrainOutcome
+{
+    /// <summary>How the run ended.</summary>
+    public required TrainStatus Status { get; init; }
+    /// <summary>Dev accuracy per finished epoch, in [0, 1].</summary>
+    public required IReadOnlyList<double> EpochAccuracies { get; init; }
+    /// <summary>1-based best epoch (0 if no epoch finished).</summary>
+    public int BestEpoch { get; init; }
+    /// <summary>Dev accuracy of the best epoch (NaN if none).</summary>
+    public double BestAccuracy { get; init; } = double.NaN;
+    /// <summary>Optimizer steps taken.</summary>
+    public long Steps { get; init; }
+    /// <summary>1-based optimizer step whose loss was non-finite (Diverged only).</summary>
+    public long? DivergedAtStep { get; init; }
+    /// <summary>Wall time of training (evaluation excluded), seconds.</summary>
+    public double TrainSeconds { get; init; }
+    /// <summary>Wall time of training and evaluation, seconds.</summary>
+    public double TotalSeconds { get; init; }
+    /// <summary>Training examples processed per second of training time.</summary>
+    public double ExamplesPerSecond { get; init; }
+    /// <summary>Real (non-padding) training tokens per second of training time.</summary>
+    public double TokensPerSecond { get; init; }
+    /// <summary>Mean training loss of the last epoch run.</summary>
+    public double FinalLoss { get; init; } = double.NaN;
+}
+
+/// <summary>Progress of a training run, reported after every optimizer step.</summary>
+/// <param name="Step">Optimizer steps done.</param>
+/// <param name="TotalSteps">Optimizer steps planned.</param>
+/// <param name="Epoch">1-based current epoch.</param>
+/// <param name="Loss">Mean loss over the last (up to) 20 steps.</param>
+/// <param name="ExamplesPerSecond">Training throughput so far.</param>
+/// <param name="LearningRate">Learning rate of the step just taken.</param>
+public sealed record TrainStepInfo(long Step, long TotalSteps, int Epoch, double Loss, double ExamplesPerSecond, double LearningRate);

@@ -1,0 +1,19 @@
+namespace PeftGrid.Benchmarks;
+
+/// <summary>On-demand benchmarks: <c>dotnet run --project tests/PeftGrid.Benchmarks -c Release -- grid [--redis CONN] [--cells N] [--workers W] [--out FILE]</c>.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "";
+        switch (mode)
+        {
+            case "grid":
+                return await GridBenchmark.RunAsync(args[1..]);
+            case "train": return TrainBenchmark.Run(args[1..]);
+            default:
+                Console.Error.WriteLine("usage: PeftGrid.Benchmarks train ... | grid [--redis CONN] [--cells N] [--workers W] [--batch B] [--out FILE]");
+                return 2;
+        }
+    }
+}

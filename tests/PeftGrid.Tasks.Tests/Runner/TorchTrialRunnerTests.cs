@@ -1,0 +1,88 @@
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Tasks.Runner;
+
+namespace PeftGrid.Tasks.Tests.Runner;
+
+public class TorchTrialRunnerTests
+{
+    private static TrialSpec Spec(string method = "lora-attn", double? budget = 0.5, string task = "sst2", int maxLength = 32, int seed = 5) => new()
+    {
+        Task = task, Model = "minilm", Method = method, BudgetPercent = budget, Seed = seed,
+        Profile = new TrainingProfile { MaxTrainExamples = 64, MaxEvalExamples = 64, MaxLength = maxLength },
+    };
+
+    [Theory]
+    [InlineData("cola", "lora-attn", 0.5, 32, "unknown task 'cola'")]
+    [InlineData("sst2", "lora-attn[q=3]", null, 32, "q")]
+    [InlineData("sst2", "lora-attn", 0.5, 7, "at least 8")]
+    [InlineData("sst2", "full", 0.5, 32, "")]
+    public async Task Bad_cells_fail_with_a_reason_and_never_throw(string task, string method, double? budget, int maxLength, string expected)
+    {
+        var runner = new TorchTrialRunner(TestData.Root, threads: 2);
+        var spec = Spec(method, budget, task, maxLength);
+        var refusal = runner.Refusal(spec);
+        Assert.NotNull(refusal);
+        Assert.Contains(expected, refusal);
+        var result = await runner.RunAsync(spec, "cpu", null, CancellationToken.None);
+        Assert.Equal(TrialStatus.Failed, result.Status);
+        Assert.Equal(refusal, result.Error);
+        Assert.Equal(spec.CellId, result.CellId);
+    }
+
+    [Fact]
+    public async Task Missing_data_root_is_a_failed_result()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "peftgrid-missing-" + Guid.NewGuid().ToString("N"));
+        var runner = new TorchTrialRunner(missing, threads: 2);
+        var result = await runner.RunAsync(Spec(), "cpu", null, CancellationToken.None);
+        Assert.Equal(TrialStatus.Failed, result.Status);
+        Assert.Contains(missing, result.Error);
+    }
+
+    [Fact]
+    public async Task Same_seed_same_metrics_and_the_result_json_has_the_design_fields()
+    {
+        var runner = new TorchTrialRunner(TestData.Root, threads: 2);
+        var progress = new List<TrialProgress>();
+        var a = await runner.RunAsync(Spec(), "cpu", new SyncProgress(progress), CancellationToken.None);
+        var b = await runner.RunAsync(Spec(), "cpu", null, CancellationToken.None);
+        Assert.Equal(TrialStatus.Succeeded, a.Status);
+        Assert.Equal(a.Metrics["accuracy"], b.Metrics["accuracy"]);
+        Assert.Equal("lora-attn[r=12,alpha=32]", a.Method);
+        Assert.InRange(a.Budget.Percent, 0.45, 0.55);
+        Assert.Equal(a.Budget.PaperCount, a.Budget.TrainableCount); // LoRA: no extra trainables beyond A, B (head excluded)
+        Assert.True(a.PeakMemoryBytes > 100L << 20, $"peak {a.PeakMemoryBytes}");
+        Assert.Equal(2, progress[^1].TotalSteps);
+        Assert.Equal(2, progress[^1].Step);
+
+        var json = ResultJson.Serialize(a);
+        foreach (var field in new[] { "\"cellId\"", "\"task\"", "\"model\"", "\"method\"", "\"modifications\"", "\"modifiedRepresentation\"",
+                     "\"functionalForm\"", "\"insertionForm\"", "\"compositionFunction\"", "\"budget\"", "\"paperCount\"", "\"trainableCount\"",
+                     "\"totalCount\"", "\"percent\"", "\"seed\"", "\"status\": \"succeeded\"", "\"metrics\"", "\"accuracy\"", "\"trainSeconds\"",
+                     "\"examplesPerSecond\"", "\"peakMemoryBytes\"", "\"versions\"", "\"torchsharp\"", "\"libtorch\"" })
+        {
+            Assert.Contains(field, json);
+        }
+        var path = Path.Combine(Path.GetTempPath(), "peftgrid-result-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        ResultJson.Write(path, a);
+        Assert.Equal(a.Metrics["accuracy"], ResultJson.Read(path).Metrics["accuracy"]);
+    }
+
+    [Fact]
+    public async Task Huge_learning_rate_diverges_and_reports_the_step()
+    {
+        var runner = new TorchTrialRunner(TestData.Root, threads: 2);
+        var spec = Spec("full", null) with { Profile = new TrainingProfile { MaxTrainExamples = 256, MaxEvalExamples = 32, MaxLength = 16, LearningRate = 1e12 } };
+        var result = await runner.RunAsync(spec, "cpu", null, CancellationToken.None);
+        Assert.Equal(TrialStatus.Diverged, result.Status);
+        Assert.NotNull(result.DivergedAtStep);
+        Assert.InRange(result.DivergedAtStep!.Value, 2, 8);
+        Assert.Contains($"step {result.DivergedAtStep}", result.Error);
+        Assert.Contains("\"status\": \"diverged\"", ResultJson.Serialize(result));
+    }
+
+    private sealed class SyncProgress(List<TrialProgress> sink) : IProgress<TrialProgress>
+    {
+        public void Report(TrialProgress value) => sink.Add(value);
+    }
+}

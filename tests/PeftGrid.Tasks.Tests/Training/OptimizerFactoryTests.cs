@@ -1,0 +1,51 @@
+using PeftGrid.Tasks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Tasks.Tests.Training;
+
+public class OptimizerFactoryTests
+{
+    [Fact]
+    public void Biases_and_layernorm_weights_get_no_decay()
+    {
+        torch.manual_seed(1);
+        using var model = new ToyClassifier(50, 8, 2);
+        var (decay, noDecay) = OptimizerFactory.Split(model.named_parameters());
+        Assert.Equal(new[] { "embed.weight", "classifier.weight" }, decay.Select(p => p.Name));
+        Assert.Equal(new[] { "LayerNorm.bias", "LayerNorm.weight", "classifier.bias" }, noDecay.Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Decay_is_decoupled_and_skips_no_decay_group_and_frozen_parameters()
+    {
+        torch.manual_seed(1);
+        using var model = new ToyClassifier(50, 8, 2);
+        var named = model.named_parameters().ToList();
+        var embed = named.Single(p => p.name == "embed.weight").parameter;
+        embed.requires_grad = false; // frozen: no state, no change
+        var before = named.ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var options = new TrainerOptions { LearningRate = 0.5, WeightDecay = 0.1 };
+        using var opt = OptimizerFactory.Create(named, options);
+        Assert.Equal(2, opt.ParamGroups.Count());
+        // Zero gradients: AdamW's update is then only the decoupled decay p ← p·(1 − lr·wd).
+        foreach (var (_, p) in named.Where(p => p.parameter.requires_grad))
+        {
+            p.grad = torch.zeros_like(p);
+        }
+        opt.step();
+        var after = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach());
+        Assert.True(after["classifier.weight"].allclose(before["classifier.weight"] * (1 - 0.5 * 0.1), rtol: 1e-6, atol: 1e-7));
+        Assert.True(after["classifier.bias"].eq(before["classifier.bias"]).all().item<bool>());
+        Assert.True(after["LayerNorm.weight"].eq(before["LayerNorm.weight"]).all().item<bool>());
+        Assert.True(after["embed.weight"].eq(before["embed.weight"]).all().item<bool>());
+    }
+
+    [Fact]
+    public void No_trainable_parameters_is_an_error()
+    {
+        using var model = new ToyClassifier(10, 4, 2);
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        Assert.Throws<ArgumentException>(() => OptimizerFactory.Create(model.named_parameters(), new TrainerOptions()));
+    }
+}

@@ -1,0 +1,32 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Tasks.Tests.Training;
+
+/// <summary>A tiny bag-of-embeddings classifier with the SequenceClassifier forward signature, for fast trainer tests.</summary>
+internal sealed class ToyClassifier : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly Embedding embed;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+    private readonly Linear classifier;
+    public bool PoisonForward { get; set; }
+
+    public ToyClassifier(int vocab, int dim, int labels) : base(nameof(ToyClassifier))
+    {
+        embed = nn.Embedding(vocab, dim);
+        LayerNorm = nn.LayerNorm(dim);
+        dropout = nn.Dropout(0.1);
+        classifier = nn.Linear(dim, labels);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor ids, Tensor types, Tensor mask)
+    {
+        var m = mask.unsqueeze(-1).to(ScalarType.Float32);
+        var pooled = (embed.forward(ids) * m).sum(1) / m.sum(1);
+        var logits = classifier.forward(dropout.forward(LayerNorm.forward(pooled)));
+        return PoisonForward ? logits * float.NaN : logits;
+    }
+}
