@@ -70,14 +70,22 @@ public static class ModelCatalog
         return key is "minilm" or "all-minilm-l6-v2" ? MiniLmOnnx.Load(dropout) : HfCheckpoint.Load(model, dropout);
     }
 
+    /// <summary>The head pooling a model was pretrained for: mean pooling for MiniLM (a sentence-transformers model), [CLS] otherwise.</summary>
+    public static ClassifierPooling DefaultPooling(string model) =>
+        model.Trim().ToLowerInvariant() is "minilm" or "all-minilm-l6-v2" ? ClassifierPooling.Mean : ClassifierPooling.Cls;
+
     /// <summary>Loads the pretrained encoder of <paramref name="model"/> with a new classification head of <paramref name="numLabels"/> classes.</summary>
+    /// <param name="model">A built-in name or an HF checkpoint folder.</param>
+    /// <param name="numLabels">Number of classes (≥ 2).</param>
+    /// <param name="dropout">Hidden and attention dropout probability.</param>
+    /// <param name="pooling">Head pooling; null = <see cref="DefaultPooling"/>.</param>
     /// <exception cref="ArgumentException">Unknown model or unavailable weights, or <paramref name="numLabels"/> &lt; 2.</exception>
-    public static SequenceClassifier LoadClassifier(string model, int numLabels, double dropout = 0.1)
+    public static SequenceClassifier LoadClassifier(string model, int numLabels, double dropout = 0.1, ClassifierPooling? pooling = null)
     {
         if (numLabels < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "a classifier needs at least 2 labels");
         }
-        return new SequenceClassifier(LoadEncoder(model, dropout), numLabels);
+        return new SequenceClassifier(LoadEncoder(model, dropout), numLabels, pooling ?? DefaultPooling(model));
     }
 }

@@ -44,6 +44,15 @@ public sealed class ClassificationHead : Module<Tensor, Tensor>
     }
 }
 
+/// <summary>Which encoder states the task head reads.</summary>
+public enum ClassifierPooling
+{
+    /// <summary>The first token's state (<c>[CLS]</c> / <c>&lt;s&gt;</c>), as BERT and RoBERTa fine-tuning do.</summary>
+    Cls,
+    /// <summary>The mask-weighted mean over tokens, the pooling sentence-transformers models (all-MiniLM-L6-v2) were trained with.</summary>
+    Mean,
+}
+
 /// <summary>
 /// Encoder + classification head, with at most one PEFT configuration applied (<see cref="ApplyPeft"/>).
 /// forward(input ids [B, T], token type ids [B, T], attention mask [B, T]) → logits [B, C].
@@ -55,9 +64,13 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
     private PeftModules? peft;
 
     /// <summary>Wraps <paramref name="encoder"/> with a new head for <paramref name="numLabels"/> classes.</summary>
-    public SequenceClassifier(BertEncoder encoder, int numLabels) : base("classifier_model")
+    /// <param name="encoder">The backbone.</param>
+    /// <param name="numLabels">Number of classes C.</param>
+    /// <param name="pooling">Which states the head reads.</param>
+    public SequenceClassifier(BertEncoder encoder, int numLabels, ClassifierPooling pooling = ClassifierPooling.Cls) : base("classifier_model")
     {
         bert = encoder;
+        Pooling = pooling;
         classifier = new ClassificationHead(encoder.Shape.HiddenSize, numLabels, encoder.Config.HiddenDropout);
         NumLabels = numLabels;
         RegisterComponents();
@@ -71,6 +84,9 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <summary>Number of classes C.</summary>
     public int NumLabels { get; }
+
+    /// <summary>Which states the head reads.</summary>
+    public ClassifierPooling Pooling { get; }
 
     /// <summary>The applied PEFT modules, or null before <see cref="ApplyPeft"/>.</summary>
     public PeftModules? Peft => peft;
@@ -97,7 +113,13 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = bert.forward(inputIds, tokenTypeIds, attentionMask);
-        return classifier.forward(h[.., 0, ..]).MoveToOuterDisposeScope();
+        if (Pooling == ClassifierPooling.Cls)
+        {
+            return classifier.forward(h[.., 0, ..]).MoveToOuterDisposeScope();
+        }
+        var mask = attentionMask.to(h.dtype).unsqueeze(-1);                       // [B, T, 1]
+        var mean = (h * mask).sum(1) / mask.sum(1).clamp_min(1.0);               // [B, d]
+        return classifier.forward(mean).MoveToOuterDisposeScope();
     }
 
     /// <summary>

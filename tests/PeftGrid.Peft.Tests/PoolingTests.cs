@@ -1,0 +1,38 @@
+using PeftGrid.Models;
+using PeftGrid.Models.Bert;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Peft.Tests;
+
+public class PoolingTests
+{
+    [Fact]
+    public void MeanPoolingAveragesRealTokensOnlySoPaddingDoesNotChangeTheLogits()
+    {
+        torch.manual_seed(3);
+        using var model = new SequenceClassifier(new BertEncoder(new EncoderConfig(TinyModels.Shape)), 3, ClassifierPooling.Mean);
+        model.eval();
+        using var _ = torch.no_grad();
+        var ids = torch.tensor(new long[] { 2, 17, 40, 9, 3 }, 1, 5);
+        var padded = torch.tensor(new long[] { 2, 17, 40, 9, 3, 0, 0, 0 }, 1, 8);
+        var mask = torch.tensor(new long[] { 1, 1, 1, 1, 1, 0, 0, 0 }, 1, 8);
+        var a = model.forward(ids, torch.zeros_like(ids), torch.ones_like(ids));
+        var b = model.forward(padded, torch.zeros_like(padded), mask);
+        Assert.True(TinyModels.MaxDiff(a, b) <= 1e-5);
+
+        // The mean differs from the [CLS] read-out of an identically initialised model.
+        torch.manual_seed(3);
+        using var cls = new SequenceClassifier(new BertEncoder(new EncoderConfig(TinyModels.Shape)), 3, ClassifierPooling.Cls);
+        cls.eval();
+        Assert.True(TinyModels.MaxDiff(a, cls.forward(ids, torch.zeros_like(ids), torch.ones_like(ids))) > 1e-6);
+    }
+
+    [Fact]
+    public void MiniLmDefaultsToTheMeanPoolingItWasPretrainedWith()
+    {
+        Assert.Equal(ClassifierPooling.Mean, ModelCatalog.DefaultPooling("minilm"));
+        Assert.Equal(ClassifierPooling.Cls, ModelCatalog.DefaultPooling("roberta-base"));
+    }
+}
