@@ -3,6 +3,7 @@
 # Prepares the machine (eng/setup.sh), starts redis-server on 127.0.0.1:6379 for the integration
 # tests, builds the solution in Release and runs every test project, the slow end-to-end
 # ones (Category=Slow) included. `eng/test.sh --fast` skips Category=Slow for a quick local loop.
+# Test projects run one after another (-m:1): two libtorch trainings side by side on 2 cores stall each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filter=()
@@ -12,5 +13,5 @@ bash eng/redis.sh start 6379
 export PEFTGRID_DATA="${PEFTGRID_DATA:-$(cd .. && pwd)/shared/data}"
 export PEFTGRID_REDIS="${PEFTGRID_REDIS:-127.0.0.1:6379}"
 dotnet build PeftGrid.sln -c Release -nologo -v:q
-dotnet test PeftGrid.sln -c Release --no-build -nologo -v:q "${filter[@]}" \
+dotnet test PeftGrid.sln -c Release --no-build -nologo -v:q -m:1 "${filter[@]}" \
   --logger "console;verbosity=normal" -- RunConfiguration.MaxCpuCount=1
