@@ -20,6 +20,11 @@ public static class Program
     /// <summary>Entry point. Exit code 0 on success, 1 on bad input or failure (with a one-line reason on stderr).</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // A file or pipe has no width: keep tables on one line per row instead of wrapping at 80 columns.
+            Spectre.Console.AnsiConsole.Profile.Width = 200;
+        }
         var parse = BuildRoot().Parse(args);
         return await parse.InvokeAsync();
     }

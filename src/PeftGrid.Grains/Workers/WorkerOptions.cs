@@ -3,8 +3,12 @@ namespace PeftGrid.Grains.Workers;
 /// <summary>The local workers of a silo (configuration section <c>PeftGrid:Workers</c>).</summary>
 public sealed class WorkerOptions
 {
-    /// <summary>One worker per entry, e.g. <c>cpu:0</c>, <c>cuda:0</c>, <c>cuda:1</c>. Default <c>cpu:0</c>.</summary>
-    public List<string> Devices { get; set; } = ["cpu:0"];
+    /// <summary>One worker per entry, e.g. <c>cpu:0</c>, <c>cuda:0</c>, <c>cuda:1</c>; empty means <c>cpu:0</c>
+    /// (see <see cref="WorkerSlots"/>). Starts empty because the configuration binder appends to a pre-filled list.</summary>
+    public List<string> Devices { get; set; } = [];
+
+    /// <summary>The worker slots to run: the distinct <see cref="Devices"/>, or <c>cpu:0</c> when none are configured.</summary>
+    public IReadOnlyList<string> WorkerSlots => Devices.Count == 0 ? ["cpu:0"] : Devices.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     /// <summary>Cells a worker leases per call (≥ 1). 1 for real training; larger for many tiny cells. Default 1.</summary>
     public int LeaseBatch { get; set; } = 1;
     /// <summary>Idle poll interval when the queue is empty, milliseconds. Default 250.</summary>

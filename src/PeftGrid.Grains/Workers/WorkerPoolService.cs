@@ -21,7 +21,7 @@ public sealed class WorkerPoolService(
         }
         var logger = loggers.CreateLogger<DeviceWorker>();
         var name = silo.Name;
-        Workers = options.Devices.Select(d => new DeviceWorker($"{name}/{d}", d, options, runner, grains, logger)).ToList();
+        Workers = options.WorkerSlots.Select(d => new DeviceWorker($"{name}/{d}", d, options, runner, grains, logger)).ToList();
         return Task.WhenAll(Workers.Select(w => Task.Run(() => w.RunAsync(stoppingToken), CancellationToken.None)));
     }
 }
