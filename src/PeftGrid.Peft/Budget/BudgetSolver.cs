@@ -80,7 +80,7 @@ public static class BudgetSolver
             {
                 part = part.With(f.Knob, n);
             }
-            return part with { Explicit = p.Explicit };
+            return part;
         }).ToList();
         return MethodSpec.Build(parts);
     }

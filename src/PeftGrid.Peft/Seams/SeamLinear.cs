@@ -26,12 +26,6 @@ public sealed class SeamLinear : Module<Tensor, Tensor>
     /// <summary>Output features.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>The weight [out, in].</summary>
-    public Parameter Weight => weight;
-
-    /// <summary>The bias [out].</summary>
-    public Parameter Bias => bias;
-
     /// <summary>Creates a projection of <paramref name="inFeatures"/> → <paramref name="outFeatures"/> with PyTorch's default Linear init.</summary>
     public SeamLinear(string name, int inFeatures, int outFeatures) : base(name)
     {
