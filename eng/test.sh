@@ -13,5 +13,16 @@ bash eng/redis.sh start 6379
 export PEFTGRID_DATA="${PEFTGRID_DATA:-$(cd .. && pwd)/shared/data}"
 export PEFTGRID_REDIS="${PEFTGRID_REDIS:-127.0.0.1:6379}"
 dotnet build PeftGrid.sln -c Release -nologo -v:q
+log="$(mktemp -t peftgrid-test.XXXXXX.log)"
+rc=0
 dotnet test PeftGrid.sln -c Release --no-build -nologo -v:q -m:1 "${filter[@]}" \
-  --logger "console;verbosity=normal" -- RunConfiguration.MaxCpuCount=1
+  --logger "console;verbosity=normal" -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$log" || rc=$?
+# Repeat every failure (name, message, stack, test output) at the very end, where a truncated CI log still shows it.
+if [ "$rc" -ne 0 ]; then
+  echo
+  echo "eng/test: FAILED (exit $rc) — the failing tests, repeated from the log above:"
+  awk '/^  Failed /{on=1; n=0} /^  Passed |^Test Run |^Results File|^Total tests/{on=0} on && n++ < 60' "$log"
+  grep -E "^Total tests|^ +(Passed|Failed|Skipped):|Test Run (Failed|Aborted)|The active test run was aborted" "$log" || true
+fi
+rm -f "$log"
+exit "$rc"

@@ -26,7 +26,10 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
             redis.Kill();
         }
         redis?.Dispose();
-        File.Delete(runLog);
+        foreach (var f in RunLogFiles())
+        {
+            File.Delete(f);
+        }
         return Task.CompletedTask;
     }
 
@@ -72,7 +75,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
     {
         SweepId = id,
         Cells = Enumerable.Range(0, cells).Select(i => new TrialSpec { Task = "sst2", Model = id, Method = "lora-attn", BudgetPercent = 0.5, Seed = i }).ToList(),
-        Policy = new FailurePolicy { MaxAttempts = 5, LeaseSeconds = 3 },
+        Policy = new FailurePolicy { MaxAttempts = 5, LeaseSeconds = 6 }, // heartbeats every 2 s: a 2-core CI stall must not expire a live lease
     };
 
     private static async Task<SweepStatus> WaitAsync(PeftGridClient client, string id, Func<SweepStatus, bool> until, TimeSpan timeout)
@@ -100,9 +103,13 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private List<(string Kind, string Cell, int Pid)> Runs() => File.Exists(runLog)
-        ? File.ReadAllLines(runLog).Select(l => l.Split('\t')).Where(p => p.Length >= 3).Select(p => (p[0], p[1], int.Parse(p[2]))).ToList()
-        : [];
+    /// <summary>Union of the per-process run logs (<c>{runLog}.{pid}</c>), each process's lines in its own order.</summary>
+    private List<(string Kind, string Cell, int Pid)> Runs() => RunLogFiles()
+        .SelectMany(File.ReadAllLines).Select(l => l.Split('\t')).Select(p => p.Length == 4
+            ? (p[0], p[1], int.Parse(p[2]))
+            : throw new Xunit.Sdk.XunitException($"torn run-log line: {string.Join('\t', p)}")).ToList();
+
+    private string[] RunLogFiles() => Directory.GetFiles(Path.GetDirectoryName(runLog)!, Path.GetFileName(runLog) + ".*");
 
     [Fact, Trait("Category", "Slow")]
     public async Task SilosSurviveSigkillAndFullRestartWithEveryCellCompletedExactlyOnce()
@@ -143,13 +150,13 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var finishedBefore = before.Where(r => r.Kind == "end").Select(r => r.Cell).ToHashSet();
         output.WriteLine($"all silos stopped at {clock.Elapsed} with {finishedBefore.Count} cells finished");
 
-        await StartSilosAsync(10);
+        var restartedPids = (await StartSilosAsync(10)).Select(s => s.Process.Id).ToHashSet();
         await using (var client = await ConnectAsync())
         {
             var done = await WaitAsync(client, "restart", x => x.IsComplete, TimeSpan.FromSeconds(120));
             output.WriteLine($"restart sweep complete at {clock.Elapsed}");
             Assert.Equal(60, done.Succeeded);
-            var after = Runs().Skip(before.Count).ToList();
+            var after = Runs().Where(r => restartedPids.Contains(r.Pid)).ToList();
             Assert.NotEmpty(after);
             Assert.DoesNotContain(after, r => r.Kind == "start" && finishedBefore.Contains(r.Cell));
             Assert.Equal(60, (await client.GetStatusAsync("kill")).Succeeded);

@@ -14,7 +14,12 @@ public sealed class FakeRunnerOptions
     public List<string> FailMethods { get; set; } = [];
     /// <summary>A cell whose task is one of these is refused at submission.</summary>
     public List<string> RefuseTasks { get; set; } = [];
-    /// <summary>File each finished run appends a line to (<c>end\tcellId\tpid\tdevice</c>; <c>start</c> lines too); null = none.</summary>
+    /// <summary>
+    /// Run log: each process appends its lines (<c>start|end\tcellId\tpid\tdevice</c>) to its own file
+    /// <c>{RunLogPath}.{pid}</c>, because .NET's <see cref="FileMode.Append"/> is a positional write, not POSIX
+    /// <c>O_APPEND</c>, so two silo processes appending to one file overwrite each other's lines
+    /// (dotnet/runtime#53432). Readers take the union of <c>{RunLogPath}.*</c>. Null = no log.
+    /// </summary>
     public string? RunLogPath { get; set; }
 }
 
@@ -106,7 +111,7 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
         var line = $"{kind}\t{cellId}\t{Environment.ProcessId}\t{device}\n";
         lock (LogLock)
         {
-            File.AppendAllText(path, line);
+            File.AppendAllText($"{path}.{Environment.ProcessId}", line);
         }
     }
 }
