@@ -79,18 +79,19 @@ public static class SweepRunCommand
     {
         var clock = Stopwatch.StartNew();
         var first = await client.GetStatusAsync(sweepId);
-        var doneAtStart = first.Done;
+        var eta = new SweepEta(first.Done);
         if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             var last = "";
             await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct))
             {
-                var line = Describe(s, clock.Elapsed, doneAtStart);
-                if (!quiet && line != last)
+                var estimate = eta.Estimate(s, clock.Elapsed);
+                var counts = Describe(s, null); // a log line per change of the counts, not per tick of the ETA
+                if (!quiet && counts != last)
                 {
-                    Console.Error.WriteLine(line);
+                    Console.Error.WriteLine(Describe(s, estimate));
                 }
-                last = line;
+                last = counts;
                 first = s;
             }
             return first;
@@ -102,20 +103,48 @@ public static class SweepRunCommand
             await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct))
             {
                 bar.Value = s.Done;
-                bar.Description = Markup.Escape(Describe(s, clock.Elapsed, doneAtStart));
+                bar.Description = Markup.Escape(Describe(s, eta.Estimate(s, clock.Elapsed)));
                 final = s;
             }
         });
         return final;
     }
 
-    /// <summary>Progress line with an ETA from this run's throughput.</summary>
-    public static string Describe(SweepStatus s, TimeSpan elapsed, int doneAtStart)
+    /// <summary>Progress line: cells queued / running / done / failed (/ cancelled) and the ETA (<c>…</c> until a cell has finished).</summary>
+    public static string Describe(SweepStatus s, TimeSpan? eta)
     {
-        var doneNow = s.Done - doneAtStart;
         var remaining = s.Pending + s.Running;
-        var eta = doneNow > 0 && remaining > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / doneNow * remaining) : (TimeSpan?)null;
         return $"queued {s.Pending}, running {s.Running}, done {s.Succeeded}, failed {s.Failed}" +
-               (s.Cancelled > 0 ? $", cancelled {s.Cancelled}" : "") + (eta is { } e ? $", ETA {e:hh\\:mm\\:ss}" : remaining == 0 ? "" : ", ETA …");
+               (s.Cancelled > 0 ? $", cancelled {s.Cancelled}" : "") + (remaining == 0 ? "" : eta is { } e ? $", ETA {e:hh\\:mm\\:ss}" : ", ETA …");
+    }
+}
+
+/// <summary>
+/// A sweep's remaining time from this client's observed throughput, counting down between completions: seconds per
+/// finished cell (up to the last completion) × cells left, minus the time since the last completion, never below 0.
+/// </summary>
+/// <param name="doneAtStart">Cells already finished when the client started following (not counted in the rate).</param>
+public sealed class SweepEta(int doneAtStart)
+{
+    private readonly int start = doneAtStart;
+    private int lastDone = doneAtStart;
+    private TimeSpan lastAt = TimeSpan.Zero;
+
+    /// <summary>The estimate at <paramref name="elapsed"/> (time since following began); null before the first completion or when nothing is left.</summary>
+    public TimeSpan? Estimate(SweepStatus status, TimeSpan elapsed)
+    {
+        if (status.Done != lastDone)
+        {
+            lastDone = status.Done;
+            lastAt = elapsed;
+        }
+        var doneNow = status.Done - start;
+        var remaining = status.Pending + status.Running;
+        if (doneNow <= 0 || remaining == 0)
+        {
+            return null;
+        }
+        var perCell = lastAt.TotalSeconds / doneNow;
+        return TimeSpan.FromSeconds(Math.Max(0, perCell * remaining - (elapsed - lastAt).TotalSeconds));
     }
 }

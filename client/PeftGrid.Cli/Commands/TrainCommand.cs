@@ -31,13 +31,14 @@ public static class TrainCommand
         var maxLength = new Option<int>("--max-length") { Description = "max tokens per example (≥ 8)", DefaultValueFactory = _ => 128 };
         var batch = new Option<int>("--batch-size") { Description = "sequences per batch", DefaultValueFactory = _ => 32 };
         var lr = new Option<double?>("--lr") { Description = "peak learning rate (default: the method's, see README 'Training')" };
+        var prefixLr = new Option<double?>("--prefix-lr") { Description = "peak learning rate of the prefix encoder (prefix, mam, mh-pa, …; default: a tenth of the peak rate)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: processor count)" };
         var output = new Option<string?>("--out") { Description = "write the result JSON here" };
         var saveAdapter = new Option<string?>("--save-adapter") { Description = "write adapter_model.safetensors + adapter_config.json to this folder" };
         var json = new Option<bool>("--json") { Description = "print the result JSON instead of the table (no progress bar)" };
         var command = new Command("train", "Train and evaluate one configuration on a GLUE task in this process")
         {
-            task, model, method, budget, data, seed, epochs, maxTrain, maxEval, maxLength, batch, lr, threads, output, saveAdapter, json,
+            task, model, method, budget, data, seed, epochs, maxTrain, maxEval, maxLength, batch, lr, prefixLr, threads, output, saveAdapter, json,
         };
         command.SetAction((parse, ct) => CliErrors.Guard(async () =>
         {
@@ -49,6 +50,7 @@ public static class TrainCommand
                 {
                     Epochs = parse.GetValue(epochs), MaxTrainExamples = parse.GetValue(maxTrain), MaxEvalExamples = parse.GetValue(maxEval),
                     MaxLength = parse.GetValue(maxLength), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                    PrefixLearningRate = parse.GetValue(prefixLr),
                 },
             };
             var dataRoot = Tasks.Data.DataRoot.Resolve(parse.GetValue(data));

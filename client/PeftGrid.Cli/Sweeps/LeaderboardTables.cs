@@ -26,7 +26,7 @@ public static class LeaderboardTables
                 {
                     table.AddRow(
                         r.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Method), Markup.Escape(r.ResolvedMethod),
-                        string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}"),
+                        r.Seeds > 1 ? string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}") : string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00}"), // no spread from one seed
                         r.Seeds.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
                         r.TrainableCount.ToString("N0", CultureInfo.InvariantCulture), r.Percent.ToString("0.###", CultureInfo.InvariantCulture),
                         r.TrainSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.Pareto ? "*" : "");

@@ -6,33 +6,42 @@ namespace PeftGrid.Cli.Sweeps;
 /// <summary>Score vs % parameters (log x), one series per leaderboard, the Pareto front joined — like the paper's Figures 2 and 4.</summary>
 public static class ParetoPlot
 {
-    /// <summary>Saves an 900×600 PNG to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Saves a 900×600 PNG to <paramref name="path"/>: one colour per method (its seeds' mean at each budget it ran),
+    /// one marker shape per leaderboard (task / model), the Pareto front dashed and labelled with its methods.
+    /// </summary>
     public static void Save(string path, IReadOnlyList<LeaderboardView> boards)
     {
         var plot = new Plot();
-        foreach (var board in boards)
+        var palette = new ScottPlot.Palettes.Category10();
+        var methods = boards.SelectMany(b => b.Tiers).SelectMany(t => t.Rows).Select(r => r.Method).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle];
+        var drawn = boards.Where(b => b.Tiers.SelectMany(t => t.Rows).Any(r => r.Percent > 0)).ToList();
+        for (var bi = 0; bi < drawn.Count; bi++)
         {
+            var board = drawn[bi];
             var rows = board.Tiers.SelectMany(t => t.Rows).Where(r => r.Percent > 0).ToList();
-            if (rows.Count == 0)
+            foreach (var group in rows.GroupBy(r => r.Method, StringComparer.Ordinal))
             {
-                continue;
+                var points = plot.Add.ScatterPoints(group.Select(r => Math.Log10(r.Percent)).ToArray(), group.Select(r => 100 * r.Mean).ToArray());
+                points.Color = palette.GetColor(methods.IndexOf(group.Key));
+                points.MarkerShape = shapes[bi % shapes.Length];
+                points.MarkerSize = 9;
+                points.LegendText = drawn.Count > 1 ? $"{group.Key} ({board.Task} / {board.Model})" : group.Key;
             }
-            var xs = rows.Select(r => Math.Log10(r.Percent)).ToArray();
-            var ys = rows.Select(r => 100 * r.Mean).ToArray();
-            var points = plot.Add.ScatterPoints(xs, ys);
-            points.LegendText = $"{board.Task} / {board.Model}";
-            points.MarkerSize = 8;
-            foreach (var r in rows)
-            {
-                var label = plot.Add.Text(r.Method, Math.Log10(r.Percent), 100 * r.Mean);
-                label.LabelFontSize = 10;
-            }
-            var front = board.Pareto.Where(r => r.Percent > 0).ToList();
+            var front = board.Pareto.Where(r => r.Percent > 0).OrderBy(r => r.Percent).ToList();
             if (front.Count > 1)
             {
                 var line = plot.Add.ScatterLine(front.Select(r => Math.Log10(r.Percent)).ToArray(), front.Select(r => 100 * r.Mean).ToArray());
-                line.Color = points.Color;
+                line.Color = Colors.Gray;
                 line.LinePattern = LinePattern.Dashed;
+            }
+            foreach (var r in front)
+            {
+                var label = plot.Add.Text(r.Method, Math.Log10(r.Percent), 100 * r.Mean);
+                label.LabelFontSize = 11;
+                label.LabelOffsetX = 6;
+                label.LabelOffsetY = -18;
             }
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
@@ -44,7 +53,7 @@ public static class ParetoPlot
         plot.XLabel("parameters fine-tuned (% of the model, log scale)");
         plot.YLabel($"{boards.FirstOrDefault()?.Metric ?? "score"} (%)");
         plot.Title("PeftGrid: score vs % parameters (dashed: Pareto front)");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, 900, 600);
     }
 }

@@ -144,14 +144,18 @@ public static class GridParser
                 "maxEvalExamples" => p with { MaxEvalExamples = GridJson.OptionalInt(f.Value, path, 1) },
                 "maxLength" => p with { MaxLength = GridJson.Int(f.Value, path, 8) },
                 "batchSize" => p with { BatchSize = GridJson.Int(f.Value, path, 1) },
-                "learningRate" => p with { LearningRate = f.Value.ValueKind == JsonValueKind.Null ? null
-                    : f.Value.ValueKind == JsonValueKind.Number && f.Value.GetDouble() > 0 ? f.Value.GetDouble()
-                    : throw new GridFormatException(path, $"expected a positive number or null, got {GridJson.Describe(f.Value)}") },
-                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate)"),
+                "learningRate" => p with { LearningRate = OptionalRate(f.Value, path) },
+                "prefixLearningRate" => p with { PrefixLearningRate = OptionalRate(f.Value, path) },
+                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate, prefixLearningRate)"),
             };
         }
         return p;
     }
+
+    private static double? OptionalRate(JsonElement v, string path) =>
+        v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.Number && v.GetDouble() > 0 ? v.GetDouble()
+        : throw new GridFormatException(path, $"expected a positive number or null, got {GridJson.Describe(v)}");
 
     private static FailurePolicy Policy(JsonElement e)
     {

@@ -23,10 +23,18 @@ public sealed record TrainingProfile
     [Id(4)] public int BatchSize { get; init; } = 32;
     /// <summary>Peak learning rate; null = the method's documented default (see the trainer's defaults table).</summary>
     [Id(5)] public double? LearningRate { get; init; }
+    /// <summary>
+    /// Peak learning rate of the prefix encoder (prefix tuning's P_k, P_v or their reparametrization MLP, in
+    /// <c>prefix</c>, <c>prefix-nogate</c>, <c>mh-pa</c>, <c>mam</c>, <c>prefix+lora-ffn</c>); null = the trainer's
+    /// default, a tenth of the peak learning rate (the MLP at the full rate destabilises MAM on MNLI; README "Training").
+    /// </summary>
+    [Id(6)] public double? PrefixLearningRate { get; init; }
 
-    /// <summary>The canonical text form used in cell ids, e.g. <c>e=1;n=20000;v=;t=128;b=32;lr=</c>.</summary>
+    /// <summary>The canonical text form used in cell ids, e.g. <c>e=1;n=20000;v=;t=128;b=32;lr=</c>
+    /// (<c>;plr=…</c> appended only when <see cref="PrefixLearningRate"/> is set, so older cell ids stay stable).</summary>
     public string Canonical() => string.Create(CultureInfo.InvariantCulture,
-        $"e={Epochs};n={MaxTrainExamples};v={MaxEvalExamples};t={MaxLength};b={BatchSize};lr={LearningRate:R}");
+        $"e={Epochs};n={MaxTrainExamples};v={MaxEvalExamples};t={MaxLength};b={BatchSize};lr={LearningRate:R}")
+        + (PrefixLearningRate is { } plr ? string.Create(CultureInfo.InvariantCulture, $";plr={plr:R}") : "");
 }
 
 /// <summary>

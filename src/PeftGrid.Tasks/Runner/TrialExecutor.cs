@@ -73,6 +73,7 @@ public static class TrialExecutor
             var options = new TrainerOptions
             {
                 Epochs = profile.Epochs, BatchSize = profile.BatchSize, LearningRate = plan.LearningRate, Seed = spec.Seed,
+                ModuleLearningRates = new Dictionary<string, double> { [LearningRateDefaults.PrefixEncoderModule] = plan.PrefixLearningRate },
             };
             var outcome = Trainer.Train(model, trainable,
                 new LengthBucketedBatcher(trainSet, profile.BatchSize, encoder.PadId),
@@ -110,6 +111,7 @@ public static class TrialExecutor
             var training = new Dictionary<string, object?>
             {
                 ["learningRate"] = plan.LearningRate,
+                ["prefixLearningRate"] = trainable.Any(p => OptimizerFactory.RateOf(p.Name, options) != options.LearningRate) ? plan.PrefixLearningRate : null,
                 ["epochs"] = profile.Epochs,
                 ["batchSize"] = profile.BatchSize,
                 ["maxLength"] = profile.MaxLength,

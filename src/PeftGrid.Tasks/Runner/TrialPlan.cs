@@ -27,6 +27,9 @@ public sealed record TrialPlan
     public BudgetSolution? Solution { get; init; }
     /// <summary>Peak learning rate to use.</summary>
     public required double LearningRate { get; init; }
+    /// <summary>Peak learning rate of the prefix encoder (module <c>prefix_encoder</c>); equal to
+    /// <see cref="LearningRate"/> × <see cref="LearningRateDefaults.PrefixEncoderFactor"/> unless the profile sets it.</summary>
+    public required double PrefixLearningRate { get; init; }
     /// <summary>The data root (absolute).</summary>
     public required string DataRoot { get; init; }
 
@@ -55,6 +58,7 @@ public sealed record TrialPlan
         if (profile.MaxTrainExamples is < 1) throw new ArgumentException($"max train examples must be at least 1 (got {profile.MaxTrainExamples})");
         if (profile.MaxEvalExamples is < 1) throw new ArgumentException($"max eval examples must be at least 1 (got {profile.MaxEvalExamples})");
         if (profile.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new ArgumentException($"learning rate must be positive (got {lr})");
+        if (profile.PrefixLearningRate is { } plr && !(plr > 0 && double.IsFinite(plr))) throw new ArgumentException($"prefix learning rate must be positive (got {plr})");
 
         var shape = ModelCatalog.Shape(modelName);
         var config = PeftConfig.Parse(spec.Method);
@@ -69,10 +73,12 @@ public sealed record TrialPlan
         var root = Data.DataRoot.Resolve(dataRoot);
         GlueTsvReader.SplitPath(root, task, task.TrainFile);
         GlueTsvReader.SplitPath(root, task, task.DevFile);
+        var rate = profile.LearningRate ?? LearningRateDefaults.For(config);
         return new TrialPlan
         {
             Spec = spec, Task = task, Shape = shape, Config = config, Solution = solution, DataRoot = root,
-            LearningRate = profile.LearningRate ?? LearningRateDefaults.For(config),
+            LearningRate = rate,
+            PrefixLearningRate = profile.PrefixLearningRate ?? rate * LearningRateDefaults.PrefixEncoderFactor,
         };
     }
 

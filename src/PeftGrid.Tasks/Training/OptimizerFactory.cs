@@ -36,21 +36,38 @@ public static class OptimizerFactory
         return (decay, noDecay);
     }
 
-    /// <summary>Creates AdamW with the two groups.</summary>
+    /// <summary>The peak learning rate of <paramref name="name"/>: the rate of the first
+    /// <see cref="TrainerOptions.ModuleLearningRates"/> module whose name is a dot-separated segment of it, else
+    /// <see cref="TrainerOptions.LearningRate"/>.</summary>
+    public static double RateOf(string name, TrainerOptions options)
+    {
+        foreach (var (module, rate) in options.ModuleLearningRates)
+        {
+            if (name.StartsWith(module + ".", StringComparison.Ordinal) || name.Contains("." + module + ".", StringComparison.Ordinal)) return rate;
+        }
+        return options.LearningRate;
+    }
+
+    /// <summary>Creates AdamW with a (decay, no-decay) pair of groups per peak learning rate (<see cref="RateOf"/>).</summary>
     /// <param name="parameters">Named trainable parameters.</param>
-    /// <param name="options">Learning rate, betas, ε and weight decay.</param>
+    /// <param name="options">Learning rates, betas, ε and weight decay.</param>
     /// <exception cref="ArgumentException">No trainable parameters.</exception>
     public static AdamW Create(IEnumerable<(string Name, Parameter Parameter)> parameters, TrainerOptions options)
     {
         var (decay, noDecay) = Split(parameters);
         if (decay.Count + noDecay.Count == 0) throw new ArgumentException("the model has no trainable parameters");
         var groups = new List<AdamW.ParamGroup>();
-        if (decay.Count > 0) groups.Add(Group(decay, options, options.WeightDecay));
-        if (noDecay.Count > 0) groups.Add(Group(noDecay, options, 0.0));
+        foreach (var rate in decay.Concat(noDecay).Select(p => RateOf(p.Name, options)).Distinct())
+        {
+            var d = decay.Where(p => RateOf(p.Name, options) == rate).ToList();
+            var n = noDecay.Where(p => RateOf(p.Name, options) == rate).ToList();
+            if (d.Count > 0) groups.Add(Group(d, options, rate, options.WeightDecay));
+            if (n.Count > 0) groups.Add(Group(n, options, rate, 0.0));
+        }
         return TorchSharp.torch.optim.AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
     }
 
-    private static AdamW.ParamGroup Group(List<(string Name, Parameter Parameter)> parameters, TrainerOptions o, double weightDecay) =>
+    private static AdamW.ParamGroup Group(List<(string Name, Parameter Parameter)> parameters, TrainerOptions o, double rate, double weightDecay) =>
         new(parameters.Select(p => p.Parameter).ToList(),
-            new AdamW.Options { LearningRate = o.LearningRate, beta1 = o.Beta1, beta2 = o.Beta2, eps = o.Epsilon, weight_decay = weightDecay, amsgrad = false, maximize = false });
+            new AdamW.Options { LearningRate = rate, beta1 = o.Beta1, beta2 = o.Beta2, eps = o.Epsilon, weight_decay = weightDecay, amsgrad = false, maximize = false });
 }

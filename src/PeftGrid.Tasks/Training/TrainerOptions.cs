@@ -12,6 +12,12 @@ public sealed record TrainerOptions
     public int BatchSize { get; init; } = 32;
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;
+    /// <summary>
+    /// Peak learning rates for parameters under a named module, by the module's name segment (e.g.
+    /// <c>prefix_encoder</c> matches <c>…prefix_encoder.control_trans_0.weight</c>); every other parameter uses
+    /// <see cref="LearningRate"/>. Each gets its own optimizer group and follows the same warmup/decay schedule.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> ModuleLearningRates { get; init; } = new Dictionary<string, double>();
     /// <summary>Decoupled weight decay (not applied to biases and LayerNorm weights).</summary>
     public double WeightDecay { get; init; } = 0.1;
     /// <summary>Adam β1.</summary>

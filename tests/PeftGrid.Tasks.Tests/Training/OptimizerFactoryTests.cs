@@ -42,6 +42,34 @@ public class OptimizerFactoryTests
     }
 
     [Fact]
+    public void Module_learning_rates_get_their_own_groups_and_match_whole_name_segments_only()
+    {
+        var options = new TrainerOptions { LearningRate = 1e-3, ModuleLearningRates = new Dictionary<string, double> { ["prefix_encoder"] = 1e-4 } };
+        Assert.Equal(1e-4, OptimizerFactory.RateOf("base_model.model.prefix_encoder.control_trans_0.weight", options));
+        Assert.Equal(1e-4, OptimizerFactory.RateOf("prefix_encoder.prefix", options));
+        Assert.Equal(1e-3, OptimizerFactory.RateOf("base_model.model.my_prefix_encoder_x.weight", options));
+        Assert.Equal(1e-3, OptimizerFactory.RateOf("classifier.dense.weight", options));
+
+        torch.manual_seed(1);
+        using var model = new ToyClassifier(50, 8, 2);
+        var named = model.named_parameters().ToList();
+        var byModule = new TrainerOptions { LearningRate = 0.5, WeightDecay = 0.1, ModuleLearningRates = new Dictionary<string, double> { ["classifier"] = 0.05 } };
+        var before = named.ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        using var opt = OptimizerFactory.Create(named, byModule);
+        // (decay, no-decay) × (0.5, 0.05): embed | LayerNorm | classifier.weight | classifier.bias
+        Assert.Equal(new[] { 0.5, 0.5, 0.05, 0.05 }, opt.ParamGroups.Select(g => g.LearningRate));
+        foreach (var (_, p) in named)
+        {
+            p.grad = torch.zeros_like(p);
+        }
+        opt.step();
+        var after = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach());
+        // Decoupled decay uses each group's own rate: p ← p·(1 − lr·wd).
+        Assert.True(after["embed.weight"].allclose(before["embed.weight"] * (1 - 0.5 * 0.1), rtol: 1e-6, atol: 1e-7));
+        Assert.True(after["classifier.weight"].allclose(before["classifier.weight"] * (1 - 0.05 * 0.1), rtol: 1e-6, atol: 1e-7));
+    }
+
+    [Fact]
     public void No_trainable_parameters_is_an_error()
     {
         using var model = new ToyClassifier(10, 4, 2);
