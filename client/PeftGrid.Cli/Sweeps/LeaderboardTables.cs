@@ -21,7 +21,7 @@ public static class LeaderboardTables
             {
                 var title = tier.Tier is { } t ? $"{t.ToString("0.###", CultureInfo.InvariantCulture)} % budget" : "own sizes";
                 var table = new Table().Title($"{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)} — {title}")
-                    .AddColumns("#", "method", "resolved", $"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "paper #", "trainable #", "%", "train s", "pareto");
+                    .AddColumns("#", "method", "resolved", $"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "paper #", "trainable #", "% (paper)", "train s", "pareto");
                 foreach (var r in tier.Rows)
                 {
                     table.AddRow(

@@ -7,25 +7,29 @@ namespace PeftGrid.Cli.Sweeps;
 public static class ParetoPlot
 {
     /// <summary>
-    /// Saves a 900×600 PNG to <paramref name="path"/>: one colour per method (its seeds' mean at each budget it ran),
-    /// one marker shape per leaderboard (task / model), the Pareto front dashed and labelled with its methods.
+    /// Saves a 900×600 PNG to <paramref name="path"/>: one colour per method (its seeds' mean at each budget it ran), one
+    /// marker shape per method (per leaderboard when several task / model boards are drawn), exact ties spread sideways,
+    /// the Pareto front dashed and labelled with its methods.
     /// </summary>
     public static void Save(string path, IReadOnlyList<LeaderboardView> boards)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var methods = boards.SelectMany(b => b.Tiers).SelectMany(t => t.Rows).Select(r => r.Method).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle];
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.FilledTriangleDown];
         var drawn = boards.Where(b => b.Tiers.SelectMany(t => t.Rows).Any(r => r.Percent > 0)).ToList();
         for (var bi = 0; bi < drawn.Count; bi++)
         {
             var board = drawn[bi];
             var rows = board.Tiers.SelectMany(t => t.Rows).Where(r => r.Percent > 0).ToList();
+            var x = Dodge(rows);
             foreach (var group in rows.GroupBy(r => r.Method, StringComparer.Ordinal))
             {
-                var points = plot.Add.ScatterPoints(group.Select(r => Math.Log10(r.Percent)).ToArray(), group.Select(r => 100 * r.Mean).ToArray());
-                points.Color = palette.GetColor(methods.IndexOf(group.Key));
-                points.MarkerShape = shapes[bi % shapes.Length];
+                var points = plot.Add.ScatterPoints(group.Select(r => x[r]).ToArray(), group.Select(r => 100 * r.Mean).ToArray());
+                var m = methods.IndexOf(group.Key);
+                points.Color = palette.GetColor(m).WithAlpha(0.8); // near-ties stay visible through each other
+                // One board: the shape tells methods apart where colours are close; several boards: the shape is the board.
+                points.MarkerShape = shapes[(drawn.Count > 1 ? bi : m) % shapes.Length];
                 points.MarkerSize = 9;
                 points.LegendText = drawn.Count > 1 ? $"{group.Key} ({board.Task} / {board.Model})" : group.Key;
             }
@@ -50,10 +54,29 @@ public static class ParetoPlot
             IntegerTicksOnly = true,
             LabelFormatter = v => $"{Math.Pow(10, v):0.###}%",
         };
-        plot.XLabel("parameters fine-tuned (% of the model, log scale)");
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) };
+        plot.XLabel("parameters fine-tuned (paper count, % of the model, log scale)");
         plot.YLabel($"{boards.FirstOrDefault()?.Metric ?? "score"} (%)");
         plot.Title("PeftGrid: score vs % parameters (dashed: Pareto front)");
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, 900, 600);
+    }
+
+    /// <summary>
+    /// log10(% parameters) per row, with rows that tie on (%, score) spread sideways by 0.02 decades each so no marker
+    /// hides another (ties are common: one seed, 872 dev sentences, equal budgets).
+    /// </summary>
+    private static Dictionary<LeaderboardRow, double> Dodge(List<LeaderboardRow> rows)
+    {
+        var x = new Dictionary<LeaderboardRow, double>(ReferenceEqualityComparer.Instance);
+        foreach (var tie in rows.GroupBy(r => (Math.Round(Math.Log10(r.Percent), 3), Math.Round(100 * r.Mean, 2))))
+        {
+            var members = tie.OrderBy(r => r.Method, StringComparer.Ordinal).ToList();
+            for (var k = 0; k < members.Count; k++)
+            {
+                x[members[k]] = Math.Log10(members[k].Percent) + 0.02 * (k - (members.Count - 1) / 2.0);
+            }
+        }
+        return x;
     }
 }

@@ -111,7 +111,7 @@ public static class TrialExecutor
             var training = new Dictionary<string, object?>
             {
                 ["learningRate"] = plan.LearningRate,
-                ["prefixLearningRate"] = trainable.Any(p => OptimizerFactory.RateOf(p.Name, options) != options.LearningRate) ? plan.PrefixLearningRate : null,
+                ["prefixLearningRate"] = trainable.Any(p => OptimizerFactory.IsIn(p.Name, LearningRateDefaults.PrefixEncoderModule)) ? plan.PrefixLearningRate : null,
                 ["epochs"] = profile.Epochs,
                 ["batchSize"] = profile.BatchSize,
                 ["maxLength"] = profile.MaxLength,

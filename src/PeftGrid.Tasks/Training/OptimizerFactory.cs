@@ -43,10 +43,15 @@ public static class OptimizerFactory
     {
         foreach (var (module, rate) in options.ModuleLearningRates)
         {
-            if (name.StartsWith(module + ".", StringComparison.Ordinal) || name.Contains("." + module + ".", StringComparison.Ordinal)) return rate;
+            if (IsIn(name, module)) return rate;
         }
         return options.LearningRate;
     }
+
+    /// <summary>True when the parameter <paramref name="name"/> lives under a module named <paramref name="module"/>
+    /// (a whole dot-separated segment: <c>prefix_encoder</c> matches <c>a.prefix_encoder.w</c>, not <c>a.my_prefix_encoder.w</c>).</summary>
+    public static bool IsIn(string name, string module) =>
+        name.StartsWith(module + ".", StringComparison.Ordinal) || name.Contains("." + module + ".", StringComparison.Ordinal);
 
     /// <summary>Creates AdamW with a (decay, no-decay) pair of groups per peak learning rate (<see cref="RateOf"/>).</summary>
     /// <param name="parameters">Named trainable parameters.</param>

@@ -12,6 +12,29 @@ public class TorchTrialRunnerTests
     };
 
     [Theory]
+    [InlineData("mam", null, 1e-3, 1e-4)]        // default: the prefix encoder at a tenth of the peak rate
+    [InlineData("lora-attn", null, 1e-3, 1e-4)]  // no prefix encoder: the rate is planned but no parameter uses it
+    [InlineData("full", null, 1e-4, 1e-5)]
+    [InlineData("mam", 3e-4, 1e-3, 3e-4)]        // --prefix-lr / profile.prefixLearningRate wins
+    public void Prefix_encoder_rate_defaults_to_a_tenth_of_the_peak_rate(string method, double? prefixLr, double expectedLr, double expectedPrefixLr)
+    {
+        var spec = Spec(method, null) with { Profile = Spec().Profile with { PrefixLearningRate = prefixLr } };
+        var plan = TrialPlan.Create(spec, TestData.Root);
+        Assert.Equal(expectedLr, plan.LearningRate, 12);
+        Assert.Equal(expectedPrefixLr, plan.PrefixLearningRate, 12);
+        // Unset, the profile's canonical form (hashed into the cell id) is the one from before the knob existed.
+        Assert.Equal("e=1;n=64;v=64;t=32;b=32;lr=" + (prefixLr is null ? "" : ";plr=0.0003"), spec.Profile.Canonical());
+    }
+
+    [Fact]
+    public void A_non_positive_prefix_learning_rate_is_an_error_naming_it()
+    {
+        var spec = Spec("mam") with { Profile = Spec().Profile with { PrefixLearningRate = 0 } };
+        var e = Assert.Throws<ArgumentException>(() => TrialPlan.Create(spec, TestData.Root));
+        Assert.Contains("prefix learning rate must be positive", e.Message);
+    }
+
+    [Theory]
     [InlineData("cola", "lora-attn", 0.5, 32, "unknown task 'cola'")]
     [InlineData("sst2", "lora-attn[q=3]", null, 32, "q")]
     [InlineData("sst2", "lora-attn", 0.5, 7, "at least 8")]
