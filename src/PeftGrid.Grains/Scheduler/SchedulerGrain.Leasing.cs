@@ -258,22 +258,29 @@ public sealed partial class SchedulerGrain
         {
             var batch = unranked.ToList();
             unranked.Clear();
-            if (await TryRankAsync(batch))
-            {
-                foreach (var (cell, _) in batch)
-                {
-                    cell.Ranked = true;
-                    Touch(cell);
-                }
-            }
-            else
-            {
-                unranked.AddRange(batch);
-            }
+            await RankOrDeferAsync(batch);
         }
         finally
         {
             retryingRanks = false;
+        }
+    }
+
+    /// <summary>Sends terminal cells' results to their leaderboards: marks them ranked on success, else keeps them in
+    /// <c>unranked</c> for <see cref="RetryRankingAsync"/>.</summary>
+    private async Task RankOrDeferAsync(List<(CellRecord Cell, TrialResult Result)> finished)
+    {
+        if (await TryRankAsync(finished))
+        {
+            foreach (var (cell, _) in finished)
+            {
+                cell.Ranked = true;
+                Touch(cell);
+            }
+        }
+        else
+        {
+            unranked.AddRange(finished);
         }
     }
 
@@ -360,18 +367,7 @@ public sealed partial class SchedulerGrain
         if (recovered.Count > 0)
         {
             logger.LogInformation("Scheduler recovered {Count} finished cells from their experiment grains", recovered.Count);
-            if (await TryRankAsync(recovered))
-            {
-                foreach (var (cell, _) in recovered)
-                {
-                    cell.Ranked = true;
-                    Touch(cell);
-                }
-            }
-            else
-            {
-                unranked.AddRange(recovered);
-            }
+            await RankOrDeferAsync(recovered);
         }
     }
 }
