@@ -62,17 +62,17 @@ public static class OptimizerFactory
         var (decay, noDecay) = Split(parameters);
         if (decay.Count + noDecay.Count == 0) throw new ArgumentException("the model has no trainable parameters");
         var groups = new List<AdamW.ParamGroup>();
-        foreach (var rate in decay.Concat(noDecay).Select(p => RateOf(p.Name, options)).Distinct())
+        var decayByRate = decay.ToLookup(p => RateOf(p.Name, options));
+        var noDecayByRate = noDecay.ToLookup(p => RateOf(p.Name, options));
+        foreach (var rate in decayByRate.Select(g => g.Key).Concat(noDecayByRate.Select(g => g.Key)).Distinct())
         {
-            var d = decay.Where(p => RateOf(p.Name, options) == rate).ToList();
-            var n = noDecay.Where(p => RateOf(p.Name, options) == rate).ToList();
-            if (d.Count > 0) groups.Add(Group(d, options, rate, options.WeightDecay));
-            if (n.Count > 0) groups.Add(Group(n, options, rate, 0.0));
+            if (decayByRate.Contains(rate)) groups.Add(Group(decayByRate[rate], options, rate, options.WeightDecay));
+            if (noDecayByRate.Contains(rate)) groups.Add(Group(noDecayByRate[rate], options, rate, 0.0));
         }
         return TorchSharp.torch.optim.AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
     }
 
-    private static AdamW.ParamGroup Group(List<(string Name, Parameter Parameter)> parameters, TrainerOptions o, double rate, double weightDecay) =>
+    private static AdamW.ParamGroup Group(IEnumerable<(string Name, Parameter Parameter)> parameters, TrainerOptions o, double rate, double weightDecay) =>
         new(parameters.Select(p => p.Parameter).ToList(),
             new AdamW.Options { LearningRate = rate, beta1 = o.Beta1, beta2 = o.Beta2, eps = o.Epsilon, weight_decay = weightDecay, amsgrad = false, maximize = false });
 }
