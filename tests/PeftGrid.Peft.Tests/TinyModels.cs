@@ -1,4 +1,5 @@
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
 using TorchSharp;
@@ -35,11 +36,29 @@ public static class TinyModels
         return (ids, types, mask);
     }
 
+    /// <summary>A bare tiny encoder in eval mode, initialised from <paramref name="seed"/>.</summary>
+    public static BertEncoder Encoder(int seed = 7)
+    {
+        torch.manual_seed(seed);
+        var encoder = new BertEncoder(new EncoderConfig(Shape));
+        encoder.eval();
+        return encoder;
+    }
+
+    /// <summary>The model's last hidden state on <see cref="Batch"/>, with its adapters.</summary>
     public static Tensor Hidden(SequenceClassifier model)
     {
         var (ids, types, mask) = Batch();
         using var _ = torch.no_grad();
-        return model.Encoder.forward(ids, types, mask);
+        return model.Encode(ids, types, mask);
+    }
+
+    /// <summary>The encoder's last hidden state on <see cref="Batch"/> with <paramref name="adapters"/> (null: plain).</summary>
+    public static Tensor Hidden(BertEncoder encoder, AdapterSet? adapters)
+    {
+        var (ids, types, mask) = Batch();
+        using var _ = torch.no_grad();
+        return encoder.forward(ids, types, mask, adapters);
     }
 
     public static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();

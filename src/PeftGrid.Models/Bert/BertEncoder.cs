@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Seams;
 using TorchSharp;
@@ -26,16 +27,18 @@ public sealed class BertLayerStack : Module
 }
 
 /// <summary>
-/// A BERT/RoBERTa-family encoder with one seam per sub-layer (DESIGN.md §2). forward(input ids [B, T] int64, token type ids [B, T]
-/// int64, attention mask [B, T] (1 = token, 0 = padding)) → last_hidden_state [B, T, d] (prompt positions, if any, stripped).
-/// Parameter names are the HF keys (<c>embeddings.word_embeddings.weight</c>, <c>encoder.layer.0.attention.self.query.weight</c>, …);
-/// the pooler is not part of it.
+/// A BERT/RoBERTa-family encoder with seam sites in every sub-layer (DESIGN.md §2; <see cref="BertLayerSites"/>).
+/// forward(input ids [B, T] int64, token type ids [B, T] int64, attention mask [B, T] (1 = token, 0 = padding)[, adapters])
+/// → last_hidden_state [B, T, d] (prompt positions, if any, stripped). It holds no PEFT state: the Δh modules come in as an
+/// <see cref="AdapterSet"/> per call, so several sets can share one frozen encoder. Parameter names are the HF keys
+/// (<c>embeddings.word_embeddings.weight</c>, <c>encoder.layer.0.attention.self.query.weight</c>, …); the pooler is not part of it.
 /// </summary>
 public sealed class BertEncoder : Module<Tensor, Tensor, Tensor, Tensor>, IPeftBackbone
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertLayerStack encoder;
-    private readonly EncoderSeams seams;
+    private readonly IReadOnlyList<SeamSite> sites;
+    private readonly Dictionary<SeamSite, SeamLinear> projections;
 
     /// <summary>The configuration.</summary>
     public EncoderConfig Config { get; }
@@ -44,9 +47,10 @@ public sealed class BertEncoder : Module<Tensor, Tensor, Tensor, Tensor>, IPeftB
     public BertEncoder(EncoderConfig config) : base("bert")
     {
         Config = config;
-        seams = new EncoderSeams(config.Shape.NumLayers);
-        embeddings = new BertEmbeddings(config, seams);
+        embeddings = new BertEmbeddings(config);
         encoder = new BertLayerStack(config);
+        sites = [BertLayerSites.Embeddings, .. encoder.Layers.SelectMany(l => l.Sites.All)];
+        projections = encoder.Layers.SelectMany(l => l.Projections).ToDictionary(p => p.Site, p => p.Linear);
         RegisterComponents();
     }
 
@@ -54,24 +58,28 @@ public sealed class BertEncoder : Module<Tensor, Tensor, Tensor, Tensor>, IPeftB
     public ModelShape Shape => Config.Shape;
 
     /// <inheritdoc />
-    public EncoderSeams Seams => seams;
+    public IReadOnlyList<SeamSite> Sites => sites;
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    /// <summary>The plain pretrained encoder (no adapters). See the class remarks for shapes.</summary>
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) =>
+        forward(inputIds, tokenTypeIds, attentionMask, null);
+
+    /// <summary>The encoder with <paramref name="adapters"/> at their sites (null or empty: the plain encoder). See the class remarks for shapes.</summary>
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, AdapterSet? adapters)
     {
         using var scope = NewDisposeScope();
-        var h = embeddings.forward(inputIds, tokenTypeIds);
+        using var pass = AdapterPass.Begin(adapters);
+        var h = embeddings.Forward(inputIds, tokenTypeIds, pass);
         var mask = attentionMask.to(h.dtype);
-        var promptLength = seams.Prompt is null ? 0 : h.shape[1] - inputIds.shape[1];
+        var promptLength = h.shape[1] - inputIds.shape[1];
         if (promptLength > 0)
         {
             mask = torch.cat([torch.ones(mask.shape[0], promptLength, dtype: mask.dtype, device: mask.device), mask], 1);
         }
         var additive = ((1.0f - mask) * -1e9f).unsqueeze(1).unsqueeze(2);   // [B, 1, 1, T]
-        var prefixes = seams.Prefix?.Compute();                               // [L, 2, l, d]
-        for (var i = 0; i < encoder.Layers.Count; i++)
+        foreach (var layer in encoder.Layers)
         {
-            h = encoder.Layers[i].Forward(h, additive, prefixes?[i], seams.PrefixUse, seams.Layers[i]);
+            h = layer.Forward(h, additive, pass);
         }
         if (promptLength > 0)
         {
@@ -81,36 +89,8 @@ public sealed class BertEncoder : Module<Tensor, Tensor, Tensor, Tensor>, IPeftB
     }
 
     /// <inheritdoc />
-    public SeamLinear GetProjection(int layer, Projection which)
-    {
-        if (layer < 0 || layer >= encoder.Layers.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer must be in [0, {encoder.Layers.Count})");
-        }
-        var l = encoder.Layers[layer];
-        return which switch
-        {
-            Projection.Query => l.Attention.Self.Projections.Query,
-            Projection.Key => l.Attention.Self.Projections.Key,
-            Projection.Value => l.Attention.Self.Projections.Value,
-            Projection.AttentionOutput => l.Attention.Output.Dense,
-            Projection.FfnIn => l.FfnIn,
-            Projection.FfnOut => l.FfnOut,
-            _ => throw new ArgumentOutOfRangeException(nameof(which), which, "unknown projection"),
-        };
-    }
-
-    /// <inheritdoc />
-    public string ProjectionPath(int layer, Projection which) => $"encoder.layer.{layer}." + which switch
-    {
-        Projection.Query => "attention.self.query",
-        Projection.Key => "attention.self.key",
-        Projection.Value => "attention.self.value",
-        Projection.AttentionOutput => "attention.output.dense",
-        Projection.FfnIn => "intermediate.dense",
-        Projection.FfnOut => "output.dense",
-        _ => throw new ArgumentOutOfRangeException(nameof(which), which, "unknown projection"),
-    };
+    public SeamLinear Projection(SeamSite site) => projections.TryGetValue(site, out var linear) ? linear
+        : throw new ArgumentException($"{site} is not a projection site of this encoder", nameof(site));
 
     /// <inheritdoc />
     public IEnumerable<(string Name, Parameter Parameter)> PretrainedParameters() =>

@@ -1,6 +1,6 @@
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
-using PeftGrid.Peft.Seams;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,14 +54,15 @@ public enum ClassifierPooling
 }
 
 /// <summary>
-/// Encoder + classification head, with at most one PEFT configuration applied (<see cref="ApplyPeft"/>).
-/// forward(input ids [B, T], token type ids [B, T], attention mask [B, T]) → logits [B, C].
+/// Encoder + classification head, with at most one PEFT configuration applied (<see cref="ApplyPeft"/>) as an
+/// <see cref="AdapterSet"/> passed into the encoder's forward. forward(input ids [B, T], token type ids [B, T],
+/// attention mask [B, T]) → logits [B, C].
 /// </summary>
 public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly BertEncoder bert;
     private readonly ClassificationHead classifier;
-    private PeftModules? peft;
+    private AdapterSet? peft;
 
     /// <summary>Wraps <paramref name="encoder"/> with a new head for <paramref name="numLabels"/> classes.</summary>
     /// <param name="encoder">The backbone.</param>
@@ -76,7 +77,7 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The backbone.</summary>
+    /// <summary>The backbone (its own forward is the plain pretrained encoder).</summary>
     public BertEncoder Encoder => bert;
 
     /// <summary>The task head.</summary>
@@ -88,22 +89,23 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>Which states the head reads.</summary>
     public ClassifierPooling Pooling { get; }
 
-    /// <summary>The applied PEFT modules, or null before <see cref="ApplyPeft"/>.</summary>
-    public PeftModules? Peft => peft;
+    /// <summary>The applied adapter set, or null before <see cref="ApplyPeft"/>.</summary>
+    public AdapterSet? Adapters => peft;
 
     /// <summary>
-    /// Applies <paramref name="config"/>: freezes the backbone per its policy and attaches its Δh modules. Seed torch first for
-    /// reproducible inits.
+    /// Applies <paramref name="config"/>: builds its adapter set for the encoder, then freezes the encoder per the configuration's
+    /// backbone policy (<see cref="BackbonePolicy"/>). Seed torch first for reproducible inits.
     /// </summary>
     /// <exception cref="InvalidOperationException">A configuration is already applied.</exception>
     /// <exception cref="ArgumentException">The configuration does not fit the model.</exception>
-    public PeftModules ApplyPeft(PeftConfig config)
+    public AdapterSet ApplyPeft(PeftConfig config)
     {
         if (peft is not null)
         {
             throw new InvalidOperationException($"a PEFT configuration ('{peft.Config.Spec}') is already applied");
         }
-        peft = PeftModules.Attach(bert, config);
+        peft = AdapterSet.Create(bert, config);
+        BackbonePolicy.Apply(bert, config.Backbone);
         register_module("peft", peft);
         return peft;
     }
@@ -112,7 +114,7 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var h = bert.forward(inputIds, tokenTypeIds, attentionMask);
+        var h = Encode(inputIds, tokenTypeIds, attentionMask);
         if (Pooling == ClassifierPooling.Cls)
         {
             return classifier.forward(h[.., 0, ..]).MoveToOuterDisposeScope();
@@ -122,15 +124,21 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
         return classifier.forward(mean).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The encoder's last hidden state [B, T, d] with this model's adapters.</summary>
+    public Tensor Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) =>
+        bert.forward(inputIds, tokenTypeIds, attentionMask, peft);
+
     /// <summary>
-    /// Every parameter that trains, with names: unfrozen backbone parameters (<c>base_model.model.{HF key}</c>), PEFT parameters
-    /// (peft naming), then the head (<c>classifier.*</c>). Before <see cref="ApplyPeft"/> every backbone parameter counts.
+    /// Every parameter that trains, with its name and role: unfrozen backbone parameters (<c>base_model.model.{HF key}</c>,
+    /// <see cref="ParameterRole.Backbone"/>), the adapter set's (peft naming, <see cref="ParameterRole.Adapter"/> or
+    /// <see cref="ParameterRole.PrefixEncoder"/>), then the head (<c>classifier.*</c>, <see cref="ParameterRole.TaskHead"/>).
+    /// Before <see cref="ApplyPeft"/> every backbone parameter counts.
     /// </summary>
-    public IEnumerable<(string Name, Parameter Parameter)> TrainableParameters()
+    public IEnumerable<(string Name, Parameter Parameter, ParameterRole Role)> TrainableParameters()
     {
         foreach (var (name, p) in bert.PretrainedParameters().Where(p => p.Parameter.requires_grad))
         {
-            yield return (PeftModules.PeftPrefix + name, p);
+            yield return (AdapterSet.PeftPrefix + name, p, ParameterRole.Backbone);
         }
         if (peft is not null)
         {
@@ -141,18 +149,23 @@ public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
         }
         foreach (var (name, p) in classifier.named_parameters())
         {
-            yield return ("classifier." + name, p);
+            yield return ("classifier." + name, p, ParameterRole.TaskHead);
         }
     }
 
-    /// <summary>The counted budget of the built model: trainable parameters excluding the head, against the pretrained total.</summary>
+    /// <summary>The counted budget of the built model: trainable parameters except the task head's, against the pretrained total.</summary>
     public BudgetCounts CountedBudget()
     {
-        var headCount = classifier.parameters().Sum(p => p.numel());
-        var trainable = TrainableParameters().Sum(p => p.Parameter.numel()) - headCount;
+        var trainable = TrainableParameters().Where(p => p.Role != ParameterRole.TaskHead).Sum(p => p.Parameter.numel());
         var paper = peft?.Counts.PaperCount ?? bert.Shape.TotalParameters;
         return new BudgetCounts(paper, trainable, bert.PretrainedParameters().Sum(p => p.Parameter.numel()));
     }
+
+    /// <summary>Folds mergeable updates (LoRA) into merged weight copies for inference (<see cref="AdapterSet.Merge"/>); no-op without adapters.</summary>
+    public void MergeAdapters() => peft?.Merge(bert);
+
+    /// <summary>Undoes <see cref="MergeAdapters"/>.</summary>
+    public void UnmergeAdapters() => peft?.Unmerge();
 
     /// <summary>The trained parameters (what <c>--save-adapter</c> writes): <see cref="TrainableParameters"/> detached, on CPU.</summary>
     public Dictionary<string, Tensor> AdapterStateDict() =>

@@ -1,24 +1,19 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using PeftGrid.Peft.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace PeftGrid.Peft.Seams;
 
 /// <summary>
-/// The backbone's linear projection y = x Wᵀ + b (HF keys <c>weight</c> [out, in], <c>bias</c> [out]) with a seam for a
-/// low-rank update: y + Δy when a <see cref="LoraDelta"/> is attached (the delta is owned and registered by the PEFT
-/// modules, not by the backbone). Supports merge/unmerge of W + s·B·A.
+/// A backbone's linear projection y = x Wᵀ + b (HF keys <c>weight</c> [out, in], <c>bias</c> [out]) at a projection site.
+/// It holds no PEFT state: the site's <see cref="ILinearAdapter"/> (e.g. a LoRA update) is handed to <see cref="Forward"/>
+/// by the forward pass and computes the output from the frozen W and b.
 /// </summary>
 public sealed class SeamLinear : Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter bias;
-    private bool merged;
-
-    /// <summary>The attached low-rank update, if any.</summary>
-    public LoraDelta? Lora { get; private set; }
 
     /// <summary>Input features.</summary>
     public int InFeatures { get; }
@@ -37,52 +32,12 @@ public sealed class SeamLinear : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>y = x Wᵀ + b (+ Δy when a LoRA update is attached and not merged). x [..., in] → [..., out].</summary>
-    public override Tensor forward(Tensor x)
-    {
-        var y = nn.functional.linear(x, weight, bias);
-        if (Lora is null || merged)
-        {
-            return y;
-        }
-        using var delta = Lora.forward(x);
-        var sum = y + delta;
-        y.Dispose();
-        return sum;
-    }
+    /// <summary>W [out, in] (the current parameter; it changes identity when the module moves device).</summary>
+    public Parameter Weight => weight;
 
-    /// <summary>Attaches a low-rank update.</summary>
-    /// <exception cref="InvalidOperationException">An update is already attached.</exception>
-    public void Attach(LoraDelta lora)
-    {
-        if (Lora is not null)
-        {
-            throw new InvalidOperationException($"{GetName()}: a LoRA update is already attached");
-        }
-        Lora = lora;
-    }
+    /// <summary>y = x Wᵀ + b. x [..., in] → [..., out].</summary>
+    public override Tensor forward(Tensor x) => nn.functional.linear(x, weight, bias);
 
-    /// <summary>Folds s·B·A into W (inference); forward then skips the update. No-op when already merged or none attached.</summary>
-    public void Merge()
-    {
-        if (Lora is null || merged) { return; }
-        using (torch.no_grad())
-        using (var dw = Lora.DeltaWeight())
-        {
-            weight.add_(dw);
-        }
-        merged = true;
-    }
-
-    /// <summary>Subtracts s·B·A from W again (undoes <see cref="Merge"/>).</summary>
-    public void Unmerge()
-    {
-        if (Lora is null || !merged) { return; }
-        using (torch.no_grad())
-        using (var dw = Lora.DeltaWeight())
-        {
-            weight.sub_(dw);
-        }
-        merged = false;
-    }
+    /// <summary>y = x Wᵀ + b, or the site adapter's output when one is attached. x [..., in] → [..., out].</summary>
+    public Tensor Forward(Tensor x, ILinearAdapter? adapter) => adapter is null ? forward(x) : adapter.Forward(x, weight, bias);
 }

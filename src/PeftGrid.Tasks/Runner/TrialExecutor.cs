@@ -69,7 +69,7 @@ public static class TrialExecutor
             model = ModelCatalog.LoadClassifier(spec.Model.Trim().ToLowerInvariant(), plan.Task.NumLabels);
             model.ApplyPeft(plan.Config);
             model.to(torchDevice);
-            var trainable = model.TrainableParameters().ToList();
+            var trainable = model.TrainableParameters().Select(p => (p.Name, p.Parameter)).ToList();
             var options = new TrainerOptions
             {
                 Epochs = profile.Epochs, BatchSize = profile.BatchSize, LearningRate = plan.LearningRate, Seed = spec.Seed,

@@ -1,17 +1,19 @@
 using PeftGrid.Peft.Framework;
+using PeftGrid.Peft.Seams;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace PeftGrid.Peft.Modules;
+namespace PeftGrid.Peft.Tuners.Bottleneck;
 
 /// <summary>
 /// A bottleneck adapter Δh = s·(Dropout(ReLU(LN?(z) W_down + b_down)) W_up + b_up), z = h (sequential) or x (parallel)
 /// (PAPER.md §1.7, §1.9, §1.11; <c>petl_factory.Adapter_Layer</c>). Shapes: input [B, T, d] → Δh [B, T, d].
 /// s multiplies the whole up-projection output including b_up; a learned s is a scalar Parameter initialised to 1.
+/// Parameter names: <c>adapter_layer_norm_before.*</c>, <c>down_proj.*</c>, <c>up_proj.*</c>, <c>scale</c>.
 /// </summary>
-public sealed class BottleneckAdapter : Module<Tensor, Tensor>
+public sealed class BottleneckAdapter : Module<Tensor, Tensor>, IHiddenStateAdapter
 {
     private readonly LayerNorm? adapter_layer_norm_before;
     private readonly Linear down_proj;
@@ -26,16 +28,16 @@ public sealed class BottleneckAdapter : Module<Tensor, Tensor>
     /// <summary>Creates the adapter for hidden size <paramref name="d"/> and the bottleneck r of <paramref name="m"/>.</summary>
     /// <param name="name">Module name.</param>
     /// <param name="d">Hidden size d.</param>
-    /// <param name="m">The modification (r, init, LayerNorm option, s, dropout, insertion).</param>
-    public BottleneckAdapter(string name, int d, Modification m) : base(name)
+    /// <param name="m">The options (r, init, LayerNorm option, s, dropout, insertion).</param>
+    public BottleneckAdapter(string name, int d, BottleneckOptions m) : base(name)
     {
         Insertion = m.Insertion;
         if (m.InputLayerNorm)
         {
             adapter_layer_norm_before = nn.LayerNorm(d);
         }
-        down_proj = nn.Linear(d, m.Size);
-        up_proj = nn.Linear(m.Size, d);
+        down_proj = nn.Linear(d, m.Bottleneck);
+        up_proj = nn.Linear(m.Bottleneck, d);
         dropout = nn.Dropout(m.Dropout);
         fixedScale = m.Scale;
         if (m.TrainableScale)
@@ -70,6 +72,6 @@ public sealed class BottleneckAdapter : Module<Tensor, Tensor>
         return delta.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Composes with the sub-layer: h + Δh(h) (sequential) or h + Δh(x) (parallel). Shapes [B, T, d].</summary>
-    public Tensor Compose(Tensor x, Tensor h) => h + forward(Insertion == InsertionForm.Sequential ? h : x);
+    /// <summary>Δh(h) (sequential) or Δh(x) (parallel); the site composes h + Δh. Shapes [B, T, d].</summary>
+    public Tensor Delta(Tensor x, Tensor h) => forward(Insertion == InsertionForm.Sequential ? h : x);
 }

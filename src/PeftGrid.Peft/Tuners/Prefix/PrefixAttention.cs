@@ -1,10 +1,24 @@
+using PeftGrid.Peft.Seams;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PeftGrid.Peft.Seams;
+namespace PeftGrid.Peft.Tuners.Prefix;
+
+/// <summary>How an attention uses its prefix keys/values P_k, P_v.</summary>
+public enum PrefixUse
+{
+    /// <summary>Concatenate in front of keys/values (prefix tuning, Eq. 5).</summary>
+    Concat,
+    /// <summary>Separate Δh = softmax(q P_kᵀ/√d_h) P_v, gated (1−λ)h + λΔh (Eq. 7–9).</summary>
+    Gated,
+    /// <summary>Separate Δh = softmax(q P_kᵀ/√d_h) P_v, added: h + Δh (−gating).</summary>
+    Add,
+    /// <summary>Separate Δh = ReLU(q P_kᵀ/√d_h) P_v, added: h + Δh (multi-head parallel adapter).</summary>
+    ReluAdd,
+}
 
 /// <summary>
-/// Scaled dot-product attention with optional prefix keys/values, in every form of the unified view
+/// Scaled dot-product attention with prefix keys/values, in every form of the unified view
 /// (PAPER.md §1.4, §1.5, §1.10; Eq. 5 and 7–9). Shapes: q [B, H, T, d_h], k/v [B, H, S, d_h], additive mask [B, 1, 1, S]
 /// (0 keep, large negative drop), prefix P_k/P_v [H, l, d_h]; returns the per-head outputs [B, H, T, d_h].
 /// </summary>
@@ -15,26 +29,23 @@ public static class PrefixAttention
     /// <param name="k">Keys [B, H, S, d_h].</param>
     /// <param name="v">Values [B, H, S, d_h].</param>
     /// <param name="mask">Additive mask [B, 1, 1, S].</param>
-    /// <param name="prefixKeys">P_k [H, l, d_h] or null.</param>
-    /// <param name="prefixValues">P_v [H, l, d_h] or null.</param>
+    /// <param name="prefixKeys">P_k [H, l, d_h].</param>
+    /// <param name="prefixValues">P_v [H, l, d_h].</param>
     /// <param name="use">How the prefix enters.</param>
     /// <param name="dropout">Applied to attention probabilities (the module's attention dropout).</param>
-    public static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, Tensor? prefixKeys, Tensor? prefixValues, PrefixUse use,
+    public static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, Tensor prefixKeys, Tensor prefixValues, PrefixUse use,
         Func<Tensor, Tensor> dropout)
     {
         using var scope = NewDisposeScope();
-        var scale = 1.0 / Math.Sqrt(q.shape[^1]);
+        var scale = ScaledDotProductAttention.Scale(q);
         var batch = q.shape[0];
-        if (prefixKeys is null || prefixValues is null || use == PrefixUse.None)
-        {
-            return Plain(q, k, v, mask, scale, dropout).MoveToOuterDisposeScope();
-        }
         var pk = prefixKeys.unsqueeze(0).expand(batch, -1, -1, -1);   // [B, H, l, d_h]
         var pv = prefixValues.unsqueeze(0).expand(batch, -1, -1, -1);
         if (use == PrefixUse.Concat)
         {
             var prefixMask = torch.zeros(batch, 1, 1, pk.shape[2], dtype: mask.dtype, device: mask.device);
-            return Plain(q, torch.cat([pk, k], 2), torch.cat([pv, v], 2), torch.cat([prefixMask, mask], 3), scale, dropout).MoveToOuterDisposeScope();
+            return ScaledDotProductAttention.Compute(q, torch.cat([pk, k], 2), torch.cat([pv, v], 2), torch.cat([prefixMask, mask], 3), dropout)
+                .MoveToOuterDisposeScope();
         }
         var seqLogits = torch.matmul(q, k.transpose(-1, -2)) * scale + mask;   // [B, H, T, S]
         var preLogits = torch.matmul(q, pk.transpose(-1, -2)) * scale;         // [B, H, T, l]
@@ -51,11 +62,5 @@ public static class PrefixAttention
         // λ = Σexp(prefix logits) / (Σexp(prefix logits) + Σexp(seq logits)) = sigmoid(lse_pre − lse_seq)   (Eq. 8)
         var lambda = torch.sigmoid(torch.logsumexp(preLogits, -1, keepdim: true) - torch.logsumexp(seqLogits, -1, keepdim: true));
         return ((1 - lambda) * h + lambda * delta).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor Plain(Tensor q, Tensor k, Tensor v, Tensor mask, double scale, Func<Tensor, Tensor> dropout)
-    {
-        var logits = torch.matmul(q, k.transpose(-1, -2)) * scale + mask;
-        return torch.matmul(dropout(torch.softmax(logits, -1)), v);
     }
 }
