@@ -18,16 +18,3 @@ public interface ITuner
     /// <exception cref="ArgumentException">The backbone has no site for <paramref name="m"/>; the message names the modification.</exception>
     void Attach(AdapterSet set, IPeftBackbone backbone, Modification m);
 }
-
-/// <summary>Helpers shared by tuners.</summary>
-public static class Tuner
-{
-    /// <summary>The sites at <paramref name="positions"/>, in backbone order; at least one.</summary>
-    /// <exception cref="ArgumentException">None; the message names the modification and the positions.</exception>
-    public static IReadOnlyList<SeamSite> AtPositions(IReadOnlyList<SeamSite> sites, Modification m, params SeamPosition[] positions)
-    {
-        var found = sites.Where(s => positions.Contains(s.Position)).ToList();
-        return found.Count > 0 ? found
-            : throw new ArgumentException($"{m.Name}: the backbone has no {string.Join("/", positions)} site to attach to", nameof(sites));
-    }
-}

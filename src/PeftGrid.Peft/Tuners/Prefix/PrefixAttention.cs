@@ -4,19 +4,6 @@ using static TorchSharp.torch;
 
 namespace PeftGrid.Peft.Tuners.Prefix;
 
-/// <summary>How an attention uses its prefix keys/values P_k, P_v.</summary>
-public enum PrefixUse
-{
-    /// <summary>Concatenate in front of keys/values (prefix tuning, Eq. 5).</summary>
-    Concat,
-    /// <summary>Separate Δh = softmax(q P_kᵀ/√d_h) P_v, gated (1−λ)h + λΔh (Eq. 7–9).</summary>
-    Gated,
-    /// <summary>Separate Δh = softmax(q P_kᵀ/√d_h) P_v, added: h + Δh (−gating).</summary>
-    Add,
-    /// <summary>Separate Δh = ReLU(q P_kᵀ/√d_h) P_v, added: h + Δh (multi-head parallel adapter).</summary>
-    ReluAdd,
-}
-
 /// <summary>
 /// Scaled dot-product attention with prefix keys/values, in every form of the unified view
 /// (PAPER.md §1.4, §1.5, §1.10; Eq. 5 and 7–9). Shapes: q [B, H, T, d_h], k/v [B, H, S, d_h], additive mask [B, 1, 1, S]

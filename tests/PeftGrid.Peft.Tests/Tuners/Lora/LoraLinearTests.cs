@@ -100,4 +100,14 @@ public class LoraLinearTests
         var expected = torch.nn.functional.linear(x, w, b) + 3.0 * torch.matmul(torch.matmul(x, a.t()), bUp.t());
         Assert.True(TinyModels.MaxDiff(lora.Forward(x, w, b), expected) <= Tolerance);
     }
+
+    [Fact]
+    public void OptionsComeFromTheModification()
+    {
+        var m = PeftConfig.Parse("lora-ffn[r=8,alpha=32]").Modifications.Single();
+        Assert.Equal(new LoraOptions(8, 32, 0.1), LoraOptions.From(m));
+        Assert.Equal(4.0, LoraOptions.From(m).Scale);
+        var e = Assert.Throws<ArgumentException>(() => LoraOptions.From(m with { LoraAlpha = null }));
+        Assert.Contains("lora-ffn: a low-rank modification needs a LoRA alpha", e.Message);
+    }
 }
