@@ -1,7 +1,7 @@
 using PeftGrid.Client.Grids;
 using Xunit;
 
-namespace PeftGrid.Grains.Tests.Grids;
+namespace PeftGrid.Client.Tests.Grids;
 
 public sealed class GridParserTests
 {
