@@ -27,6 +27,12 @@ public sealed record Knob(string Name, string Default, KnobKind Kind, string Des
     /// <summary>The allowed words of a <see cref="KnobKind.Choice"/> knob.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>
+    /// The size knob this knob is proportional to when the budget solver sets that size, or null. LoRA's <c>alpha</c>
+    /// follows <c>r</c>, so that s = alpha / r stays what the spec resolves to (see <see cref="Budget.BudgetSolver.Rule"/>).
+    /// </summary>
+    public string? ScalesWith { get; init; }
+
     /// <summary>True for sizes the budget solver may set (l, r, attn_r, ffn_r).</summary>
     public bool IsSize => Kind == KnobKind.Size;
 

@@ -21,7 +21,10 @@ public static class Presets
     private static readonly Knob L = new("l", "16", KnobKind.Size, "prefix/prompt length l");
     private static readonly Knob R = new("r", "16", KnobKind.Size, "bottleneck dimension r");
     private static readonly Knob LoraR = new("r", "16", KnobKind.Size, "LoRA rank r");
-    private static readonly Knob Alpha = new("alpha", "32", KnobKind.Number, "LoRA alpha (s = alpha / r)");
+    private static readonly Knob Alpha = new("alpha", "32", KnobKind.Number, "LoRA alpha (s = alpha / r); follows r when a budget tier solves r, so s stays fixed")
+    {
+        ScalesWith = "r",
+    };
     private static readonly Knob Mid = new("mid", "800", KnobKind.Count, "prefix reparametrization MLP hidden size (0 = learn P_k, P_v directly)");
     private static readonly Knob Gate = new("gate", "concat", KnobKind.Choice, "prefix gate: concat (Eq. 5) or explicit (Eq. 7-9)") { Choices = ["concat", "explicit"] };
     private static readonly Knob S = new("s", "2", KnobKind.Scale, "scaling s of the scaled add (number, or 'learned')");
