@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PeftGrid.Contracts.Json;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Specs;
 using Spectre.Console;
@@ -65,7 +66,7 @@ public static class MethodsCommand
             var rows = Rows();
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
+                Console.WriteLine(JsonSerializer.Serialize(rows, PeftGridJson.Options));
                 return 0;
             }
             var table = new Table().AddColumns("preset", "functional form", "modified repr.", "insertion", "composition", "defaults (encoder)", "paper seq2seq", "a budget tier");
