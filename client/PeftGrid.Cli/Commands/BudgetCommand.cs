@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PeftGrid.Contracts.Json;
 using PeftGrid.Models;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
@@ -63,7 +64,7 @@ public static class BudgetCommand
             var report = Compute(parse.GetValue(model)!, parse.GetValue(method)!, t);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
+                Console.WriteLine(JsonSerializer.Serialize(report, PeftGridJson.Options));
                 return 0;
             }
             var table = new Table().AddColumns("field", "value");

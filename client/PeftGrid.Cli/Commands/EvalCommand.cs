@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PeftGrid.Contracts.Json;
 using PeftGrid.Tasks.Runner;
 using Spectre.Console;
 
@@ -27,7 +28,7 @@ public static class EvalCommand
                 {
                     task = score.Task.Name, method = score.Info.Spec, model = score.Info.Model,
                     metrics = new Dictionary<string, double> { ["accuracy"] = score.Accuracy }, examples = score.Examples,
-                }, CliJson.Options));
+                }, PeftGridJson.Options));
                 return 0;
             }
             var table = new Table().AddColumns("field", "value")

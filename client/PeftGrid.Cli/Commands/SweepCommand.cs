@@ -36,7 +36,7 @@ public static class SweepCommand
         conn.AddTo(c);
         c.SetAction((p, ct) => CliErrors.Guard(async () =>
         {
-            var expansion = GridParser.Expand(GridLoading.Load(p.GetValue(grid)!));
+            var expansion = GridParser.Expand(GridParser.Load(p.GetValue(grid)!));
             await using var client = await conn.ConnectAsync(p, ct);
             var result = await client.SubmitAsync(expansion.Request);
             Report(p.GetValue(conn.Json), result, expansion);

@@ -31,7 +31,7 @@ public static class SweepRunCommand
         conn.AddTo(c);
         c.SetAction((p, ct) => CliErrors.Guard(async () =>
         {
-            var expansion = GridParser.Expand(GridLoading.Load(p.GetValue(grid)!));
+            var expansion = GridParser.Expand(GridParser.Load(p.GetValue(grid)!));
             if (p.GetValue(embedded) && conn.Named(p))
             {
                 throw new ArgumentException("--embedded cannot be combined with --redis or --gateway-port");

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using PeftGrid.Contracts.Grid;
+using PeftGrid.Contracts.Json;
 using PeftGrid.Contracts.Trials;
 
 namespace PeftGrid.Cli.Sweeps;
@@ -8,16 +8,8 @@ namespace PeftGrid.Cli.Sweeps;
 /// <summary>Writes a sweep's artifacts: <c>cells/&lt;cellId&gt;/result.json</c> (DESIGN.md §6), <c>leaderboard.json</c>, <c>leaderboard.png</c>.</summary>
 public static class SweepOutput
 {
-    /// <summary>camelCase JSON with enum names, indented.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
-    /// <summary>Serializes <paramref name="value"/> as camelCase JSON.</summary>
-    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
+    /// <summary>Serializes <paramref name="value"/> with the solution's JSON options (<see cref="PeftGridJson.Options"/>).</summary>
+    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, PeftGridJson.Options);
 
     /// <summary>Writes every artifact into <paramref name="dir"/> (created if needed); returns the paths written.</summary>
     public static IReadOnlyList<string> Write(string dir, SweepStatus status, IReadOnlyList<TrialResult> results, IReadOnlyList<LeaderboardView> boards)

@@ -1,12 +1,21 @@
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Client.Grids;
 
-/// <summary>One entry of a grid's <c>methods</c>: a compact spec and, optionally, its own budget tiers.</summary>
-/// <param name="Spec">Compact method spec, e.g. <c>mam[l=16,r=16,s=2]</c>.</param>
+/// <summary>One entry of a grid's <c>methods</c>: a configuration and, optionally, its own budget tiers.</summary>
+/// <param name="Config">The configuration, parsed and validated by the one spec parser (<see cref="PeftConfig.Parse"/>).</param>
 /// <param name="Budgets">Its tiers in % (null entry = the method's own sizes); null = the grid's <c>budgets</c>.</param>
-public sealed record GridMethod(string Spec, IReadOnlyList<double?>? Budgets);
+public sealed record GridMethod(PeftConfig Config, IReadOnlyList<double?>? Budgets)
+{
+    /// <summary>The canonical resolved form, e.g. <c>mam[l=16,r=16,s=2,mid=800]</c> for <c>mam</c>.</summary>
+    public string Spec => Config.Spec;
+
+    /// <summary>The method text of a cell at <paramref name="tier"/>: <see cref="PeftConfig.Spec"/> for the method's own sizes,
+    /// <see cref="PeftConfig.TierSpec"/> (sizes left to the worker's solver marked <c>*</c>) for a tier.</summary>
+    public string For(double? tier) => tier is null ? Config.Spec : Config.TierSpec;
+}
 
 /// <summary>A parsed grid file (see the README's "Grid files" section for the JSON format).</summary>
 public sealed record GridDefinition

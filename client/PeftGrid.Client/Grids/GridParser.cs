@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Client.Grids;
 
@@ -14,28 +15,26 @@ public static class GridParser
     /// <summary>Loads a built-in grid by name (see <see cref="BuiltInGrids"/>) or a grid file by path.</summary>
     /// <exception cref="FileNotFoundException">Neither a built-in name nor an existing file.</exception>
     /// <param name="nameOrPath">Built-in grid name or file path.</param>
-    /// <param name="methodCheck">Optional full validation of a method spec (returns the error or null), e.g. the PEFT framework's
-    /// parser; without it only preset names and the k=v syntax are checked here and the cluster's runner checks the rest.</param>
     /// <exception cref="GridFormatException">The grid is malformed; the message starts with the JSON path.</exception>
-    public static GridDefinition Load(string nameOrPath, Func<string, string?>? methodCheck = null)
+    public static GridDefinition Load(string nameOrPath)
     {
         if (BuiltInGrids.TryGet(nameOrPath, out var json))
         {
-            return Parse(json, nameOrPath, methodCheck);
+            return Parse(json, nameOrPath);
         }
         if (!File.Exists(nameOrPath))
         {
             throw new FileNotFoundException($"grid '{nameOrPath}' is neither a file nor a built-in grid ({string.Join(", ", BuiltInGrids.Names)})");
         }
-        return Parse(File.ReadAllText(nameOrPath), System.IO.Path.GetFileNameWithoutExtension(nameOrPath), methodCheck);
+        return Parse(File.ReadAllText(nameOrPath), System.IO.Path.GetFileNameWithoutExtension(nameOrPath));
     }
 
-    /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>.</summary>
+    /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>. Every method is parsed and
+    /// validated by the one spec parser (<see cref="PeftConfig.Parse"/>: presets, keys, values, one modification per site).</summary>
     /// <param name="json">The grid JSON.</param>
     /// <param name="defaultName">Name of a grid without a <c>name</c>.</param>
-    /// <param name="methodCheck">Optional full validation of a method spec (see <see cref="Load"/>).</param>
-    /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model/method or an empty list.</exception>
-    public static GridDefinition Parse(string json, string defaultName = "grid", Func<string, string?>? methodCheck = null)
+    /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model, a bad method spec or an empty list.</exception>
+    public static GridDefinition Parse(string json, string defaultName = "grid")
     {
         using var doc = GridJson.Parse(Encoding.UTF8.GetBytes(json));
         var root = doc.RootElement;
@@ -57,7 +56,7 @@ public static class GridParser
             var m = GridJson.String(e, p);
             return GridCatalog.IsModel(m) ? m : throw new GridFormatException(p, $"unknown model '{m}' (known: {string.Join(", ", GridCatalog.Models)}, or a checkpoint folder path)");
         });
-        var methods = GridJson.List(Required(root, "methods", null), "$.methods", (e, p) => Method(e, p, methodCheck), allowSingle: false);
+        var methods = GridJson.List(Required(root, "methods", null), "$.methods", Method, allowSingle: false);
         var budgets = root.TryGetProperty("budgets", out var b) ? GridJson.List(b, "$.budgets", GridJson.Budget) : [null];
         var seeds = root.TryGetProperty("seeds", out var s) ? GridJson.List(s, "$.seeds", (e, p) => GridJson.Int(e, p, 0)) : [42];
         return new GridDefinition
@@ -69,7 +68,11 @@ public static class GridParser
         };
     }
 
-    /// <summary>Expands a grid into de-duplicated cells: tasks × models × methods × tiers × seeds.</summary>
+    /// <summary>
+    /// Expands a grid into de-duplicated cells: tasks × models × methods × tiers × seeds. Each cell carries its method's canonical
+    /// form (<see cref="GridMethod.For"/>) and is identified by the configuration it trains (<see cref="CellIdentity"/>), so the
+    /// same configuration in two spellings is one cell: the duplicates are merged and reported.
+    /// </summary>
     /// <exception cref="GridFormatException">The grid expands to no cell.</exception>
     public static GridExpansion Expand(GridDefinition grid)
     {
@@ -77,10 +80,10 @@ public static class GridParser
         foreach (var task in grid.Tasks)
         foreach (var model in grid.Models)
         foreach (var method in grid.Methods)
-        foreach (var tier in method.Budgets ?? (method.Spec.Trim() == "full" ? [null] : grid.Budgets))
+        foreach (var tier in method.Budgets ?? (method.Config.Spec == "full" ? [null] : grid.Budgets))
         foreach (var seed in grid.Seeds)
         {
-            cells.Add(new TrialSpec { Task = task, Model = model, Method = method.Spec, BudgetPercent = tier, Seed = seed, Profile = grid.Profile });
+            cells.Add(new TrialSpec { Task = task, Model = model, Method = method.For(tier), BudgetPercent = tier, Seed = seed, Profile = grid.Profile });
         }
         if (cells.Count == 0)
         {
@@ -105,24 +108,25 @@ public static class GridParser
         };
     }
 
-    private static GridMethod Method(JsonElement e, string path, Func<string, string?>? methodCheck)
+    private static GridMethod Method(JsonElement e, string path)
     {
         if (e.ValueKind == JsonValueKind.Object)
         {
             var spec = e.TryGetProperty("method", out var m) ? GridJson.String(m, $"{path}.method") : throw new GridFormatException(path, "a method object needs \"method\"");
-            Check(spec, $"{path}.method", methodCheck);
-            return new GridMethod(spec, e.TryGetProperty("budgets", out var b) ? GridJson.List(b, $"{path}.budgets", GridJson.Budget) : null);
+            return new GridMethod(Config(spec, $"{path}.method"), e.TryGetProperty("budgets", out var b) ? GridJson.List(b, $"{path}.budgets", GridJson.Budget) : null);
         }
-        var text = GridJson.String(e, path);
-        Check(text, path, methodCheck);
-        return new GridMethod(text, null);
+        return new GridMethod(Config(GridJson.String(e, path), path), null);
     }
 
-    private static void Check(string spec, string path, Func<string, string?>? methodCheck)
+    private static PeftConfig Config(string spec, string path)
     {
-        if ((GridCatalog.MethodError(spec) ?? methodCheck?.Invoke(spec)) is { } error)
+        try
         {
-            throw new GridFormatException(path, error);
+            return PeftConfig.Parse(spec);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new GridFormatException(path, e.Message);
         }
     }
 

@@ -48,7 +48,11 @@ public sealed record TrialSpec
     [Id(0)] public required string Task { get; init; }
     /// <summary>Model name (<c>minilm</c>, <c>bert-base-uncased</c>, <c>roberta-base</c>) or a path to an HF <c>config.json</c> folder.</summary>
     [Id(1)] public required string Model { get; init; }
-    /// <summary>PEFT configuration in the compact text form, e.g. <c>mam[l=16,r=16,s=2]</c> or <c>prefix[l=30]|scaled-pa[r=512,s=4]</c>.</summary>
+    /// <summary>
+    /// PEFT configuration in the compact text form, e.g. <c>mam[l=16,r=16,s=2]</c> or <c>prefix[l=30]|scaled-pa[r=512,s=4]</c>;
+    /// the worker solves the sizes it leaves free for <see cref="BudgetPercent"/>. A grid writes the canonical form here:
+    /// <see cref="Peft.Framework.PeftConfig.Spec"/>, or <see cref="Peft.Framework.PeftConfig.TierSpec"/> (free sizes <c>*</c>) for a tier.
+    /// </summary>
     [Id(2)] public required string Method { get; init; }
     /// <summary>Budget tier in % of the model's parameters (e.g. 0.5); null = the method's explicit or default sizes.</summary>
     [Id(3)] public double? BudgetPercent { get; init; }
@@ -57,9 +61,10 @@ public sealed record TrialSpec
     /// <summary>Training profile.</summary>
     [Id(5)] public TrainingProfile Profile { get; init; } = new();
 
-    /// <summary>The canonical text this cell's id hashes: task, model, method, budget, seed and profile.</summary>
+    /// <summary>The canonical text this cell's id hashes: task, model, the configuration's identity
+    /// (<see cref="CellIdentity.Method"/>: its canonical resolved form, whatever the spelling), budget, seed and profile.</summary>
     public string Canonical() => string.Create(CultureInfo.InvariantCulture,
-        $"task={Task.Trim().ToLowerInvariant()}|model={Model.Trim()}|method={Method.Replace(" ", "", StringComparison.Ordinal)}|budget={BudgetPercent:R}|seed={Seed}|{Profile.Canonical()}");
+        $"task={Task.Trim().ToLowerInvariant()}|model={Model.Trim()}|method={CellIdentity.Method(Method, Model, BudgetPercent)}|budget={BudgetPercent:R}|seed={Seed}|{Profile.Canonical()}");
 
     /// <summary>Stable cell id: the first 16 hex digits of SHA-256 of <see cref="Canonical"/>.</summary>
     public string CellId => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical())))[..16];

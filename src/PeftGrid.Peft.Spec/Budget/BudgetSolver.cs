@@ -21,9 +21,16 @@ public sealed record BudgetSolution(PeftConfig Config, BudgetCounts Counts, doub
 /// Picks each method's sizes (l, r) so that its paper count lands on a budget tier (DESIGN.md §3).
 /// Sizes written explicitly in the spec stay fixed; the free size knobs are tied to one common integer n,
 /// chosen as the nearest n ≥ 1 (paper counts are linear in n), so the miss is at most half a size step.
+/// A knob that scales with a solved size (LoRA's alpha with r) is rescaled with it, so s = alpha / r stays fixed (<see cref="Rule"/>).
 /// </summary>
 public static class BudgetSolver
 {
+    /// <summary>The rule, as stated by <c>peftgrid methods</c> and the README.</summary>
+    public const string Rule =
+        "A budget tier solves the sizes the spec leaves free (l, r, attn_r, ffn_r not written, or written '*') to one common n whose paper count " +
+        "is nearest the tier; every other knob keeps its value. LoRA keeps its scale s = alpha/r as the spec resolves it (32/16 = 2 by default): " +
+        "when the tier solves r, alpha := s·r is written out (lora-attn at 0.1 % on minilm: lora-attn[r=2,alpha=4]); with r written, nothing is solved.";
+
     /// <summary>Fixed-size methods (full, bitfit) accept a tier within this factor of their actual size.</summary>
     public const double FixedSizeTolerance = 2.0;
 
@@ -79,6 +86,13 @@ public static class BudgetSolver
             foreach (var f in free.Where(f => ReferenceEquals(f.Part, p)))
             {
                 part = part.With(f.Knob, n);
+                var size = int.Parse(p[f.Knob], CultureInfo.InvariantCulture);
+                foreach (var follower in Presets.Get(p.Preset).Knobs.Where(k => k.ScalesWith == f.Knob))
+                {
+                    // keep follower / size fixed: alpha := (alpha / r) · n, computed as alpha · n / r (one rounding)
+                    var value = double.Parse(p[follower.Name], CultureInfo.InvariantCulture) * n / size;
+                    part = part.With(follower.Name, value.ToString("R", CultureInfo.InvariantCulture));
+                }
             }
             return part;
         }).ToList();

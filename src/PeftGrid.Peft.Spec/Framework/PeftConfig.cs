@@ -8,7 +8,12 @@ namespace PeftGrid.Peft.Framework;
 /// </summary>
 public sealed record PeftConfig
 {
-    /// <summary>The canonical compact text form with every knob resolved, e.g. <c>prefix[l=16,mid=800,gate=concat]|scaled-pa[r=16,s=2]</c>.</summary>
+    /// <summary>
+    /// The canonical resolved form, the one text of this configuration: preset names lower-case, every knob written (defaults
+    /// included) in the preset's order, numbers in one invariant form (<c>s=2</c>, never <c>s=2.0</c>), words lower-case, parts
+    /// joined by <c>|</c>; e.g. <c>prefix[l=16,mid=800,gate=concat]|scaled-pa[r=16,s=2]</c>. Cell ids, leaderboard rows and
+    /// result files use it.
+    /// </summary>
     public required string Spec { get; init; }
     /// <summary>Which pretrained parameters train.</summary>
     public required BackboneTraining Backbone { get; init; }
@@ -16,6 +21,13 @@ public sealed record PeftConfig
     public required IReadOnlyList<Modification> Modifications { get; init; }
     /// <summary>The parsed parts (preset name + knob values) this configuration was built from.</summary>
     public required IReadOnlyList<Specs.SpecPart> Parts { get; init; }
+
+    /// <summary>
+    /// The form a budget-tier cell carries: <see cref="Spec"/> with every size the spec did not write marked <c>*</c>, e.g.
+    /// <c>mam[l=*,r=*,s=2,mid=800]</c> for <c>mam</c>; the worker solves the marked sizes for the tier. Equal to
+    /// <see cref="Spec"/> when every size is written.
+    /// </summary>
+    public string TierSpec => string.Join("|", Parts.Select(p => p.Text(markFreeSizes: true)));
 
     /// <summary>Parses and validates the compact text form (see <see cref="Specs.MethodSpec"/>).</summary>
     /// <exception cref="FormatException">Malformed text; the message gives the position.</exception>

@@ -10,7 +10,8 @@ namespace PeftGrid.Peft.Specs;
 /// Examples: <c>lora-attn</c>, <c>mam[l=16,r=16,s=2]</c>, <c>prefix[l=30]|scaled-pa[r=512,s=4]</c>.
 /// Knobs: <c>l</c> prefix/prompt length, <c>r</c> bottleneck dimension or LoRA rank, <c>attn_r</c>/<c>ffn_r</c> for
 /// two-adapter presets, <c>s</c> scaling (a number or <c>learned</c>), <c>alpha</c> LoRA alpha, <c>mid</c> prefix-MLP
-/// hidden size (0 = no MLP), <c>gate</c> (<c>concat</c> or <c>explicit</c>).
+/// hidden size (0 = no MLP), <c>gate</c> (<c>concat</c> or <c>explicit</c>). A size written <c>*</c> (<c>mam[l=*,r=*]</c>)
+/// counts as not written: its default, or the size a budget tier solves.
 /// </summary>
 public static class MethodSpec
 {
@@ -41,30 +42,47 @@ public static class MethodSpec
         return parts;
     }
 
-    /// <summary>Builds and validates a configuration from resolved parts.</summary>
+    /// <summary>Builds and validates a configuration from resolved parts; every knob value is rewritten in its canonical text
+    /// (see <see cref="Knob.Canonical"/>), so the configuration's <see cref="PeftConfig.Spec"/> is its canonical resolved form.</summary>
     /// <exception cref="ArgumentException">A bad knob value or two modifications at one site.</exception>
     public static PeftConfig Build(IReadOnlyList<SpecPart> parts)
     {
         var modifications = new List<Modification>();
+        var canonical = new List<SpecPart>();
         var backbone = BackboneTraining.Frozen;
-        foreach (var part in parts)
+        foreach (var given in parts)
         {
-            var preset = Presets.Get(part.Preset);
+            var preset = Presets.Get(given.Preset);
+            var part = given with
+            {
+                Preset = preset.Name,
+                Knobs = preset.Knobs.Select(k => new KeyValuePair<string, string>(k.Name, k.Canonical(preset.Name, given[k.Name]))).ToList(),
+            };
             if (preset.Backbone > backbone)
             {
                 backbone = preset.Backbone;
             }
             modifications.AddRange(preset.Build(new KnobReader(part)));
+            canonical.Add(part);
         }
         PeftConfig.ValidateModifications(modifications);
         return new PeftConfig
         {
-            Spec = string.Join("|", parts.Select(p => p.ToString())),
+            Spec = string.Join("|", canonical.Select(p => p.ToString())),
             Backbone = backbone,
             Modifications = modifications,
-            Parts = parts,
+            Parts = canonical,
         };
     }
+
+    /// <summary>
+    /// The canonical resolved form of <paramref name="spec"/>: preset names lower-case, every knob written (defaults included)
+    /// in the preset's order, numbers in one invariant form, words lower-case, parts joined by <c>|</c>. <c>mam</c>, <c>MAM</c>,
+    /// <c>mam[r=16,l=16,s=2]</c> and <c>mam[s=2.0,l=16,r=16,mid=800]</c> all give <c>mam[l=16,r=16,s=2,mid=800]</c>.
+    /// </summary>
+    /// <exception cref="FormatException">Malformed text.</exception>
+    /// <exception cref="ArgumentException">Unknown preset or key, bad value, or two modifications at one site.</exception>
+    public static string Canonical(string spec) => Parse(spec).Spec;
 
     private static IEnumerable<(string Text, int Offset)> SplitTopLevel(string text)
     {
@@ -99,6 +117,7 @@ public static class MethodSpec
         var name = (open < 0 ? part : part[..open]).Trim().ToLowerInvariant();
         var preset = Presets.Get(name);
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         if (open >= 0)
         {
             if (!part.EndsWith(']'))
@@ -119,92 +138,28 @@ public static class MethodSpec
                 }
                 var key = item[..eq].Trim().ToLowerInvariant();
                 var value = item[(eq + 1)..].Trim();
-                if (!preset.Knobs.Any(k => k.Name == key))
+                if (preset.Knobs.FirstOrDefault(k => k.Name == key) is not { } knob)
                 {
                     throw new ArgumentException(preset.Knobs.Count == 0
                         ? $"{name}: unknown key '{key}'; {name} takes no keys"
                         : $"{name}: unknown key '{key}'; allowed keys: {string.Join(", ", preset.Knobs.Select(k => k.Name))}");
                 }
-                if (!given.TryAdd(key, value))
+                if (!seen.Add(key))
                 {
                     throw new ArgumentException($"{name}: key '{key}' given twice");
+                }
+                if (value != SpecPart.Free)
+                {
+                    given[key] = value;
+                }
+                else if (!knob.IsSize)
+                {
+                    throw new ArgumentException($"{name}: {key}='{SpecPart.Free}' is not allowed; only sizes " +
+                        $"({string.Join(", ", preset.Knobs.Where(k => k.IsSize).Select(k => k.Name))}) may be left to the budget solver");
                 }
             }
         }
         var knobs = preset.Knobs.Select(k => new KeyValuePair<string, string>(k.Name, given.GetValueOrDefault(k.Name, k.Default))).ToList();
         return new SpecPart(name, knobs, given.Keys.ToHashSet());
-    }
-}
-
-/// <summary>Typed access to a part's knob values, with errors that name the preset, knob and allowed values.</summary>
-/// <param name="Part">The part being read.</param>
-public sealed record KnobReader(SpecPart Part)
-{
-    /// <summary>A size knob (l or r): a positive integer.</summary>
-    /// <exception cref="ArgumentException">Not an integer, or not ≥ 1.</exception>
-    public int Size(string knob)
-    {
-        var text = Part[knob];
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new ArgumentException($"{Part.Preset}: {knob}='{text}' is not an integer; allowed: a positive integer");
-        }
-        if (value < 1)
-        {
-            throw new ArgumentException($"{Part.Preset}: {knob}={value} must be a positive integer (≥ 1)");
-        }
-        return value;
-    }
-
-    /// <summary>A non-negative integer knob (e.g. <c>mid</c>, where 0 disables the MLP).</summary>
-    /// <exception cref="ArgumentException">Not an integer ≥ 0.</exception>
-    public int NonNegative(string knob)
-    {
-        var text = Part[knob];
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 0)
-        {
-            throw new ArgumentException($"{Part.Preset}: {knob}='{text}' must be an integer ≥ 0");
-        }
-        return value;
-    }
-
-    /// <summary>A positive finite number (e.g. <c>alpha</c>).</summary>
-    /// <exception cref="ArgumentException">Not a number &gt; 0.</exception>
-    public double Positive(string knob)
-    {
-        var text = Part[knob];
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0) || double.IsInfinity(value))
-        {
-            throw new ArgumentException($"{Part.Preset}: {knob}='{text}' must be a positive number");
-        }
-        return value;
-    }
-
-    /// <summary>The scaling knob s: a positive number, or <c>learned</c> for a trainable scalar initialised to 1.</summary>
-    /// <exception cref="ArgumentException">Neither a positive number nor <c>learned</c>.</exception>
-    public (double Scale, bool Trainable) Scale(string knob)
-    {
-        var text = Part[knob];
-        if (text.Equals("learned", StringComparison.OrdinalIgnoreCase) || text.Equals("trainable", StringComparison.OrdinalIgnoreCase))
-        {
-            return (1.0, true);
-        }
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0) || double.IsInfinity(value))
-        {
-            throw new ArgumentException($"{Part.Preset}: {knob}='{text}' must be a positive number or 'learned'");
-        }
-        return (value, false);
-    }
-
-    /// <summary>One of a fixed set of words.</summary>
-    /// <exception cref="ArgumentException">Not one of <paramref name="allowed"/>.</exception>
-    public string Choice(string knob, params string[] allowed)
-    {
-        var text = Part[knob].ToLowerInvariant();
-        if (!allowed.Contains(text))
-        {
-            throw new ArgumentException($"{Part.Preset}: {knob}='{Part[knob]}' is not allowed; allowed: {string.Join(", ", allowed)}");
-        }
-        return text;
     }
 }

@@ -2,13 +2,6 @@ using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Peft.Specs;
 
-/// <summary>A knob of a preset.</summary>
-/// <param name="Name">Knob name in the spec (<c>l</c>, <c>r</c>, <c>s</c>, <c>alpha</c>, …).</param>
-/// <param name="Default">Default value text (encoder / GLUE defaults, PAPER.md §1.13 and §3.5).</param>
-/// <param name="IsSize">True for sizes the budget solver may set (l, r, attn_r, ffn_r).</param>
-/// <param name="Description">What the knob means.</param>
-public sealed record Knob(string Name, string Default, bool IsSize, string Description);
-
 /// <summary>A named method: a recipe that turns knob values into modifications (DESIGN.md §2 presets table).</summary>
 /// <param name="Name">Preset name, e.g. <c>mam</c>.</param>
 /// <param name="Description">One-line description with the paper reference.</param>
@@ -25,13 +18,16 @@ public sealed record Preset(string Name, string Description, BackboneTraining Ba
 /// </summary>
 public static class Presets
 {
-    private static readonly Knob L = new("l", "16", true, "prefix/prompt length l");
-    private static readonly Knob R = new("r", "16", true, "bottleneck dimension r");
-    private static readonly Knob LoraR = new("r", "16", true, "LoRA rank r");
-    private static readonly Knob Alpha = new("alpha", "32", false, "LoRA alpha (s = alpha / r)");
-    private static readonly Knob Mid = new("mid", "800", false, "prefix reparametrization MLP hidden size (0 = learn P_k, P_v directly)");
-    private static readonly Knob Gate = new("gate", "concat", false, "prefix gate: concat (Eq. 5) or explicit (Eq. 7-9)");
-    private static readonly Knob S = new("s", "2", false, "scaling s of the scaled add (number, or 'learned')");
+    private static readonly Knob L = new("l", "16", KnobKind.Size, "prefix/prompt length l");
+    private static readonly Knob R = new("r", "16", KnobKind.Size, "bottleneck dimension r");
+    private static readonly Knob LoraR = new("r", "16", KnobKind.Size, "LoRA rank r");
+    private static readonly Knob Alpha = new("alpha", "32", KnobKind.Number, "LoRA alpha (s = alpha / r); follows r when a budget tier solves r, so s stays fixed")
+    {
+        ScalesWith = "r",
+    };
+    private static readonly Knob Mid = new("mid", "800", KnobKind.Count, "prefix reparametrization MLP hidden size (0 = learn P_k, P_v directly)");
+    private static readonly Knob Gate = new("gate", "concat", KnobKind.Choice, "prefix gate: concat (Eq. 5) or explicit (Eq. 7-9)") { Choices = ["concat", "explicit"] };
+    private static readonly Knob S = new("s", "2", KnobKind.Scale, "scaling s of the scaled add (number, or 'learned')");
 
     private static readonly Preset[] All =
     [
@@ -40,7 +36,7 @@ public static class Presets
         new("prompt", "prompt tuning: l trainable input embeddings prepended to the encoder input (Lester et al. 2021)", BackboneTraining.Frozen, [L],
             k => [Modifications.Prompt(k.Size("l"))], "l=200 (MT) / 300 (XSum)"),
         new("prefix", "prefix tuning: P_k, P_v in every attention, MLP-reparametrized, implicit gate (Li & Liang 2021; Eq. 5, 7-9)", BackboneTraining.Frozen, [L, Mid, Gate],
-            k => [Modifications.Prefix("prefix", k.Size("l"), k.NonNegative("mid"), CompositionFunction.GatedInterpolation, k.Choice("gate", "concat", "explicit") == "explicit" ? PrefixGate.Explicit : PrefixGate.Concat)],
+            k => [Modifications.Prefix("prefix", k.Size("l"), k.NonNegative("mid"), CompositionFunction.GatedInterpolation, k.Choice("gate") == "explicit" ? PrefixGate.Explicit : PrefixGate.Concat)],
             "l=200, mid=800"),
         new("prefix-nogate", "prefix tuning without the gate: h + softmax(q P_kᵀ) P_v (Table 4 '-gating')", BackboneTraining.Frozen, [L, Mid],
             k => [Modifications.Prefix("prefix-nogate", k.Size("l"), k.NonNegative("mid"), CompositionFunction.Add, PrefixGate.Explicit)], "l=30"),
@@ -69,7 +65,7 @@ public static class Presets
             k => [Modifications.Prefix("mam.prefix", k.Size("l"), k.NonNegative("mid"), CompositionFunction.GatedInterpolation, PrefixGate.Concat),
                   Modifications.ScaledParallel("mam.scaled-pa", k.Size("r"), k.Scale("s"))], "l=30, r=512, s=4"),
         new("pa-attn+pa-ffn", "parallel adapters at attention (attn_r) and at the FFN (ffn_r) (Table 6)", BackboneTraining.Frozen,
-            [new("attn_r", "16", true, "attention adapter bottleneck r"), new("ffn_r", "16", true, "FFN adapter bottleneck r")],
+            [new("attn_r", "16", KnobKind.Size, "attention adapter bottleneck r"), new("ffn_r", "16", KnobKind.Size, "FFN adapter bottleneck r")],
             k => [Modifications.Adapter("pa-attn", ModifiedRepresentation.Attention, InsertionForm.Parallel, k.Size("attn_r"), layerNorm: true),
                   Modifications.Adapter("pa-ffn", ModifiedRepresentation.Ffn, InsertionForm.Parallel, k.Size("ffn_r"), layerNorm: true)], "attn_r=30, ffn_r=512"),
         new("prefix+lora-ffn", "prefix tuning (l) at attention + LoRA (r, alpha) at the FFN (Table 6)", BackboneTraining.Frozen, [L, LoraR, Alpha, Mid],

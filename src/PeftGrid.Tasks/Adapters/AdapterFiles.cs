@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PeftGrid.Contracts.Json;
 using PeftGrid.Models;
 using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Framework;
@@ -56,7 +57,7 @@ public static class AdapterFiles
             ["accuracy"] = execution.Result.Metrics.TryGetValue("accuracy", out var a) ? a : null,
             ["tensors"] = model.TrainableParameters().Count(),
         };
-        File.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(PeftGridJson.Options));
     }
 
     /// <summary>peft's own fields for LoRA at attention and for prefix tuning; <c>peft_type: "PEFTGRID"</c> otherwise.</summary>

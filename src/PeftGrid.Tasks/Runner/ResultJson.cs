@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using PeftGrid.Contracts.Json;
 using PeftGrid.Contracts.Trials;
 
 namespace PeftGrid.Tasks.Runner;
@@ -8,19 +8,12 @@ namespace PeftGrid.Tasks.Runner;
 /// <summary>
 /// The <c>result.json</c> of DESIGN.md §6: a <see cref="TrialResult"/> in camelCase with lower-case status
 /// strings (<c>"succeeded"</c>, <c>"diverged"</c>, …), plus an optional <c>training</c> object with the
-/// settings actually used (learning rate, epochs, per-epoch dev accuracy…).
+/// settings actually used (learning rate, epochs, per-epoch dev accuracy…), written with the solution's one set of
+/// JSON options (<see cref="PeftGridJson.Options"/>).
 /// </summary>
 public static class ResultJson
 {
-    /// <summary>Serializer options: camelCase, camelCase enums, indented, NaN as strings.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    private static JsonSerializerOptions Options => PeftGridJson.Options;
 
     /// <summary>The JSON text of <paramref name="result"/> with <paramref name="training"/> details (may be null).</summary>
     public static string Serialize(TrialResult result, IReadOnlyDictionary<string, object?>? training = null)

@@ -19,6 +19,19 @@ public class MethodsBudgetCommandTests
         Assert.Equal("GatedInterpolation", mods[0].GetProperty("compositionFunction").GetString());
         Assert.Equal("ScaledAdd", mods[1].GetProperty("compositionFunction").GetString());
         Assert.Equal("16", mam.GetProperty("defaults").GetProperty("l").GetString());
+        Assert.Equal(["l", "r"], mam.GetProperty("budgetSolves").EnumerateArray().Select(x => x.GetString()));
+        var lora = rows.Single(x => x.GetProperty("name").GetString() == "lora-attn");
+        Assert.Equal("a tier solves r unless written; alpha follows r (alpha := s·r, s = alpha/r as the spec resolves it)",
+            lora.GetProperty("budgetRule").GetString());
+    }
+
+    [Fact]
+    public async Task BudgetKeepsLoraScaleAcrossTiers()
+    {
+        var r = await CliProcess.RunAsync("budget", "--model", "minilm", "--method", "lora-attn", "--target", "0.1%", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("lora-attn[r=2,alpha=4]", doc.RootElement.GetProperty("method").GetString());   // s = 2, as at the default r = 16
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public class TrainEvalCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(result));
         var root = json.RootElement;
         Assert.Equal("succeeded", root.GetProperty("status").GetString());
-        Assert.Equal("lora-attn[r=12,alpha=32]", root.GetProperty("method").GetString());
+        Assert.Equal("lora-attn[r=12,alpha=24]", root.GetProperty("method").GetString());
         var accuracy = root.GetProperty("metrics").GetProperty("accuracy").GetDouble();
         Assert.InRange(accuracy, 0.0, 1.0);
         Assert.True(File.Exists(Path.Combine(adapter, "adapter_model.safetensors")));

@@ -48,7 +48,7 @@ public class Sst2SweepTests(ITestOutputHelper output)
             Assert.Equal(TrialStatus.Succeeded, r.Status);
             Assert.True(r.Metrics["accuracy"] > 0.6, $"{r.Method}: accuracy {r.Metrics["accuracy"]:P2} is not above chance (50 %) by a margin");
         }
-        Assert.Equal("lora-attn[r=12,alpha=32]", results.Single(r => r.Method.StartsWith("lora-attn", StringComparison.Ordinal)).Method);
+        Assert.Equal("lora-attn[r=12,alpha=24]", results.Single(r => r.Method.StartsWith("lora-attn", StringComparison.Ordinal)).Method);
 
         var board = Assert.Single(await client.GetLeaderboardsAsync("sst2", "minilm"));
         Assert.Equal(3, board.Cells);

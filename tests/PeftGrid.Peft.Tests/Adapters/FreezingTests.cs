@@ -7,7 +7,7 @@ namespace PeftGrid.Peft.Tests.Adapters;
 
 public class FreezingTests
 {
-    public static IEnumerable<object[]> Presets => SpecTests.AllPresets.Select(p => new object[] { p });
+    public static IEnumerable<object[]> Presets => Specs.Presets.List.Select(p => new object[] { p.Name });
 
     [Theory]
     [MemberData(nameof(Presets))]

@@ -71,7 +71,7 @@ public class TorchTrialRunnerTests
         var b = await runner.RunAsync(Spec(), "cpu", null, CancellationToken.None);
         Assert.Equal(TrialStatus.Succeeded, a.Status);
         Assert.Equal(a.Metrics["accuracy"], b.Metrics["accuracy"]);
-        Assert.Equal("lora-attn[r=12,alpha=32]", a.Method);
+        Assert.Equal("lora-attn[r=12,alpha=24]", a.Method);   // s = alpha / r = 2 at every tier (BudgetSolver.Rule)
         Assert.InRange(a.Budget.Percent, 0.45, 0.55);
         Assert.Equal(a.Budget.PaperCount, a.Budget.TrainableCount); // LoRA: no extra trainables beyond A, B (head excluded)
         Assert.True(a.PeakMemoryBytes > 100L << 20, $"peak {a.PeakMemoryBytes}");

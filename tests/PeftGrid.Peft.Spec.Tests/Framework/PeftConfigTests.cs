@@ -1,0 +1,16 @@
+using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Framework;
+using Xunit;
+
+namespace PeftGrid.Peft.Spec.Tests.Framework;
+
+public class PeftConfigTests
+{
+    [Fact]
+    public void RLargerThanDIsAnError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => PeftConfig.Parse("pa-ffn[r=600]").ValidateFor(ModelShape.MiniLM));
+        Assert.Contains("r=600 is larger than the model's hidden size d=384", e.Message);
+        PeftConfig.Parse("pa-ffn[r=384]").ValidateFor(ModelShape.MiniLM);
+    }
+}
