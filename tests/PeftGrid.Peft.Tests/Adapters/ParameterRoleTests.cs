@@ -5,7 +5,7 @@ namespace PeftGrid.Peft.Tests.Adapters;
 
 public class ParameterRoleTests
 {
-    public static IEnumerable<object[]> Presets => SpecTests.AllPresets.Select(p => new object[] { p });
+    public static IEnumerable<object[]> Presets => PeftGrid.Peft.Specs.Presets.List.Select(p => new object[] { p.Name });
 
     [Theory]
     [MemberData(nameof(Presets))]
