@@ -82,7 +82,7 @@ public class TorchTrialRunnerTests
         foreach (var field in new[] { "\"cellId\"", "\"task\"", "\"model\"", "\"method\"", "\"modifications\"", "\"modifiedRepresentation\"",
                      "\"functionalForm\"", "\"insertionForm\"", "\"compositionFunction\"", "\"budget\"", "\"paperCount\"", "\"trainableCount\"",
                      "\"totalCount\"", "\"percent\"", "\"seed\"", "\"status\": \"succeeded\"", "\"metrics\"", "\"accuracy\"", "\"trainSeconds\"",
-                     "\"examplesPerSecond\"", "\"peakMemoryBytes\"", "\"versions\"", "\"torchsharp\"", "\"libtorch\"" })
+                     "\"examplesPerSecond\"", "\"peakMemoryBytes\"", "\"versions\"", "\"torchsharp\"", "\"libtorch\"", "\"skippedSteps\": 0" })
         {
             Assert.Contains(field, json);
         }
