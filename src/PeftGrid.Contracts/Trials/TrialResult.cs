@@ -7,7 +7,8 @@ public enum TrialStatus
     Succeeded,
     /// <summary>Could not run (bad spec, missing data, exception); <see cref="TrialResult.Error"/> says why.</summary>
     Failed,
-    /// <summary>The loss became NaN or infinite; <see cref="TrialResult.DivergedAtStep"/> says when.</summary>
+    /// <summary>The loss became NaN or infinite, or the gradient norm did in too many consecutive steps;
+    /// <see cref="TrialResult.DivergedAtStep"/> says when.</summary>
     Diverged,
     /// <summary>Cancelled before it finished.</summary>
     Cancelled,
@@ -79,10 +80,14 @@ public sealed record TrialResult
     [Id(13)] public string? Error { get; init; }
     /// <summary>1-based epoch whose dev metrics are reported.</summary>
     [Id(14)] public int BestEpoch { get; init; }
-    /// <summary>Optimizer step at which the loss went non-finite (Diverged only).</summary>
+    /// <summary>Step at which the run diverged: the loss went non-finite, or the last of too many consecutive steps with a
+    /// non-finite gradient norm (Diverged only).</summary>
     [Id(15)] public long? DivergedAtStep { get; init; }
     /// <summary>Budget tier this cell belongs to, in %; null when the cell used explicit sizes.</summary>
     [Id(16)] public double? BudgetTier { get; init; }
     /// <summary>The worker that ran the cell, e.g. <c>host/cpu:0</c>.</summary>
     [Id(17)] public string? Worker { get; init; }
+    /// <summary>Training steps whose update was skipped because the gradient norm was NaN/inf (parameters and optimizer
+    /// state left unchanged); DESIGN.md §6 <c>skippedSteps</c>.</summary>
+    [Id(18)] public long SkippedSteps { get; init; }
 }

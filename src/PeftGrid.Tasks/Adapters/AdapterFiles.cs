@@ -25,15 +25,21 @@ public static class AdapterFiles
     public const string ConfigFile = "adapter_config.json";
 
     /// <summary>Writes the trained parameters and the config of <paramref name="execution"/> to <paramref name="folder"/>.</summary>
-    /// <exception cref="InvalidOperationException">The execution has no trained model.</exception>
+    /// <exception cref="InvalidOperationException">The execution has no trained model, or a trained tensor holds a NaN or
+    /// infinite value (nothing is written then).</exception>
     public static void Save(string folder, TrialExecution execution)
     {
         var model = execution.Model ?? throw new InvalidOperationException("no trained model to save (the trial did not train)");
         var plan = execution.Plan!;
-        Directory.CreateDirectory(folder);
         var state = model.AdapterStateDict();
         try
         {
+            if (FirstNonFinite(state) is { } bad)
+            {
+                throw new InvalidOperationException(
+                    $"refusing to save the adapter to '{folder}': tensor '{bad}' holds NaN/inf values (trial status {execution.Result.Status.ToString().ToLowerInvariant()})");
+            }
+            Directory.CreateDirectory(folder);
             Safetensors.SaveStateDict(Path.Combine(folder, WeightsFile), state);
         }
         finally
@@ -58,6 +64,12 @@ public static class AdapterFiles
             ["tensors"] = model.TrainableParameters().Count(),
         };
         File.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(PeftGridJson.Options));
+    }
+
+    private static string? FirstNonFinite(Dictionary<string, Tensor> state)
+    {
+        using var scope = NewDisposeScope();
+        return state.FirstOrDefault(kv => !kv.Value.isfinite().all().item<bool>()).Key;
     }
 
     /// <summary>peft's own fields for LoRA at attention and for prefix tuning; <c>peft_type: "PEFTGRID"</c> otherwise.</summary>

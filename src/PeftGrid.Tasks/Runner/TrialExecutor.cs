@@ -98,12 +98,13 @@ public static class TrialExecutor
                 Metrics = outcome.BestEpoch > 0 ? new Dictionary<string, double> { ["accuracy"] = outcome.BestAccuracy } : new Dictionary<string, double>(),
                 BestEpoch = outcome.BestEpoch,
                 DivergedAtStep = outcome.DivergedAtStep,
+                SkippedSteps = outcome.SkippedSteps,
                 TrainSeconds = clock.Elapsed.TotalSeconds,
                 ExamplesPerSecond = outcome.ExamplesPerSecond,
                 PeakMemoryBytes = meter.PeakBytes,
                 Error = status switch
                 {
-                    TrialStatus.Diverged => $"loss became NaN/inf at step {outcome.DivergedAtStep}",
+                    TrialStatus.Diverged => outcome.DivergenceReason,
                     TrialStatus.Cancelled => "cancelled",
                     _ => null,
                 },
@@ -128,6 +129,7 @@ public static class TrialExecutor
                 ["weightDecay"] = options.WeightDecay,
                 ["warmupRatio"] = options.WarmupRatio,
                 ["maxGradNorm"] = options.MaxGradNorm,
+                ["maxConsecutiveSkippedSteps"] = options.MaxConsecutiveSkippedSteps,
             };
             return new TrialExecution { Result = result, Plan = plan, Model = model, Training = training };
         }

@@ -1,5 +1,6 @@
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models;
+using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Tasks.Data;
@@ -39,8 +40,8 @@ public sealed record TrialPlan
     public static IReadOnlyList<string> KnownModels { get; } = ["minilm"];
 
     /// <summary>Validates <paramref name="spec"/> against <paramref name="dataRoot"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown task/model, bad method spec, unreachable budget, max length &lt; 8,
-    /// epochs/batch &lt; 1, or a non-positive learning rate.</exception>
+    /// <exception cref="ArgumentException">Unknown task/model, bad method spec, unreachable budget, max length &lt; 8 or beyond
+    /// the model's position embeddings (<see cref="CheckMaxLength"/>), epochs/batch &lt; 1, or a non-positive learning rate.</exception>
     /// <exception cref="DirectoryNotFoundException">Missing data root or task folder.</exception>
     /// <exception cref="FileNotFoundException">Missing split file.</exception>
     public static TrialPlan Create(TrialSpec spec, string? dataRoot)
@@ -60,7 +61,9 @@ public sealed record TrialPlan
         if (profile.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new ArgumentException($"learning rate must be positive (got {lr})");
         if (profile.PrefixLearningRate is { } plr && !(plr > 0 && double.IsFinite(plr))) throw new ArgumentException($"prefix learning rate must be positive (got {plr})");
 
-        var shape = ModelCatalog.Shape(modelName);
+        var encoderConfig = ModelCatalog.Config(modelName);
+        CheckMaxLength(profile.MaxLength, modelName, encoderConfig);
+        var shape = encoderConfig.Shape;
         var config = PeftConfig.Parse(spec.Method);
         BudgetSolution? solution = null;
         if (spec.BudgetPercent is { } tier)
@@ -80,6 +83,26 @@ public sealed record TrialPlan
             LearningRate = rate,
             PrefixLearningRate = profile.PrefixLearningRate ?? rate * LearningRateDefaults.PrefixEncoderFactor,
         };
+    }
+
+    /// <summary>The longest input <paramref name="config"/> can embed, special tokens included: its position-embedding rows
+    /// (HF <c>max_position_embeddings</c>) minus the first position id (RoBERTa reserves 2: 514 − 2 = 512).</summary>
+    public static int MaxInputLength(EncoderConfig config) => config.Shape.MaxPositions - config.PositionOffset;
+
+    /// <summary>Refuses a max length the model cannot embed (beyond <see cref="MaxInputLength"/>).</summary>
+    /// <param name="maxLength">Maximum tokens per example, special tokens included.</param>
+    /// <param name="model">Model name, for the message.</param>
+    /// <param name="config">The model's configuration.</param>
+    /// <exception cref="ArgumentException"><paramref name="maxLength"/> above <see cref="MaxInputLength"/>; one line naming
+    /// the model, its position embeddings and the allowed range.</exception>
+    public static void CheckMaxLength(int maxLength, string model, EncoderConfig config)
+    {
+        var usable = MaxInputLength(config);
+        if (maxLength <= usable) return;
+        var rows = config.PositionOffset == 0
+            ? $"max_position_embeddings {config.Shape.MaxPositions}"
+            : $"max_position_embeddings {config.Shape.MaxPositions} minus the padding offset {config.PositionOffset}";
+        throw new ArgumentException($"max length {maxLength} is beyond {model}'s {usable} positions ({rows}); allowed: {WordPieceEncoder.MinMaxLength}..{usable}");
     }
 
     /// <summary>The modifications as result rows (four design dimensions and sizes).</summary>

@@ -5,9 +5,16 @@ using PeftGrid.Tasks.Data;
 namespace PeftGrid.Tasks.Text;
 
 /// <summary>
-/// BERT WordPiece encoding (lower-cased, basic tokenization) through Microsoft.ML.Tokenizers'
-/// <see cref="BertTokenizer"/>: single sentences and sentence pairs with segment ids, truncated to a
-/// maximum length (longest-first for pairs, as Hugging Face's <c>truncation=True</c>).
+/// BERT WordPiece encoding with exactly the ids of Hugging Face's uncased <c>BertTokenizer</c>
+/// (<c>do_lower_case=True</c>): special tokens written in the text (<c>[CLS]</c>, <c>[SEP]</c>, <c>[PAD]</c>,
+/// <c>[UNK]</c>, <c>[MASK]</c>, case-sensitive) keep their ids, the rest goes through
+/// <see cref="BertBasicTokenizer"/> (cleaning, CJK splitting, lower-casing, accent stripping, punctuation
+/// splitting), then each word through WordPiece (greedy longest match, <c>##</c> continuations; a word of more
+/// than <see cref="MaxCharsPerWord"/> characters, or with no match, is one <c>[UNK]</c>). The vocabulary and the
+/// per-word WordPiece step are Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> with its own normalization
+/// and pre-tokenization off: its basic tokenization cannot strip accents under invariant globalization and drops
+/// symbols such as U+2603 instead of returning <c>[UNK]</c>. Single sentences and sentence pairs get segment ids and
+/// are truncated to a maximum length (longest-first for pairs, as Hugging Face's <c>truncation=True</c>).
 /// </summary>
 public sealed class WordPieceEncoder
 {
@@ -17,12 +24,24 @@ public sealed class WordPieceEncoder
     /// <summary>Smallest accepted maximum length (room for special tokens and a few word pieces).</summary>
     public const int MinMaxLength = 8;
 
+    /// <summary>Longest word, in characters (code points), that WordPiece splits; longer words are <c>[UNK]</c>
+    /// (HF <c>max_input_chars_per_word</c>).</summary>
+    public const int MaxCharsPerWord = 100;
+
     private readonly BertTokenizer _tokenizer;
+    private readonly (string Text, int Id)[] _special;
 
-    private WordPieceEncoder(BertTokenizer tokenizer) => _tokenizer = tokenizer;
+    private WordPieceEncoder(BertTokenizer tokenizer)
+    {
+        _tokenizer = tokenizer;
+        _special =
+        [
+            (tokenizer.ClassificationToken, tokenizer.ClassificationTokenId), (tokenizer.SeparatorToken, tokenizer.SeparatorTokenId),
+            (tokenizer.PaddingToken, tokenizer.PaddingTokenId), (tokenizer.UnknownToken, tokenizer.UnknownTokenId),
+            (tokenizer.MaskingToken, tokenizer.MaskingTokenId),
+        ];
+    }
 
-    /// <summary>The underlying tokenizer.</summary>
-    public BertTokenizer Tokenizer => _tokenizer;
     /// <summary><c>[CLS]</c> id (101 in the bert-base-uncased vocabulary).</summary>
     public int ClsId => _tokenizer.ClassificationTokenId;
     /// <summary><c>[SEP]</c> id (102).</summary>
@@ -58,10 +77,50 @@ public sealed class WordPieceEncoder
         return new WordPieceEncoder(BertTokenizer.Create(stream, Options()));
     }
 
-    private static BertOptions Options() => new() { LowerCaseBeforeTokenization = true, ApplyBasicTokenization = true };
+    // WordPiece only: normalization and pre-tokenization are BertBasicTokenizer's. The library counts a word's length
+    // in UTF-16 units, so its limit is set to twice ours and MaxCharsPerWord is applied here in code points.
+    private static BertOptions Options() => new()
+    {
+        LowerCaseBeforeTokenization = false, ApplyBasicTokenization = false, SplitOnSpecialTokens = false,
+        MaxInputCharsPerWord = 2 * MaxCharsPerWord,
+    };
 
-    /// <summary>WordPiece ids of <paramref name="text"/> without special tokens.</summary>
-    public IReadOnlyList<int> Pieces(string text) => _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+    /// <summary>WordPiece ids of <paramref name="text"/> (no <c>[CLS]</c>/<c>[SEP]</c> added).</summary>
+    public IReadOnlyList<int> Pieces(string text)
+    {
+        var ids = new List<int>();
+        var start = 0;
+        while (start < text.Length)
+        {
+            var (at, id, length) = NextSpecial(text, start);
+            if (at > start) AddWords(text[start..at], ids);
+            if (at == text.Length) break;
+            ids.Add(id);
+            start = at + length;
+        }
+        return ids;
+    }
+
+    // The first special token at or after start: (index, id, length), or (text.Length, -1, 0).
+    private (int At, int Id, int Length) NextSpecial(string text, int start)
+    {
+        var best = (At: text.Length, Id: -1, Length: 0);
+        foreach (var (token, id) in _special)
+        {
+            var at = text.IndexOf(token, start, StringComparison.Ordinal);
+            if (at >= 0 && at < best.At) best = (at, id, token.Length);
+        }
+        return best;
+    }
+
+    private void AddWords(string text, List<int> ids)
+    {
+        foreach (var word in BertBasicTokenizer.Tokenize(text))
+        {
+            if (word.Length > MaxCharsPerWord && word.EnumerateRunes().Count() > MaxCharsPerWord) ids.Add(_tokenizer.UnknownTokenId);
+            else ids.AddRange(_tokenizer.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+        }
+    }
 
     /// <summary>Encodes a sentence or a pair, truncating to <paramref name="maxLength"/> tokens in total.</summary>
     /// <param name="text">First sentence.</param>

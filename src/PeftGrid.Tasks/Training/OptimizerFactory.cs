@@ -5,22 +5,16 @@ namespace PeftGrid.Tasks.Training;
 
 /// <summary>
 /// Builds AdamW (decoupled weight decay, TorchSharp <c>torch.optim.AdamW</c>) over the trainable
-/// parameters in two groups: with weight decay, and without it for biases and LayerNorm weights
-/// (the BERT/Hugging Face convention). Frozen parameters are never handed to the optimizer, so they
-/// get no optimizer state.
+/// parameters in two groups by tensor rank: every matrix or higher-rank tensor (weights, embeddings, prefixes,
+/// prompts) decays, every vector or scalar (biases, LayerNorm gains, learned scales) does not — the BERT/Hugging
+/// Face convention (no decay on <c>bias</c> and <c>LayerNorm.weight</c>) stated without depending on names.
+/// Frozen parameters are never handed to the optimizer, so they get no optimizer state.
 /// </summary>
 public static class OptimizerFactory
 {
-    /// <summary>True when <paramref name="name"/>/<paramref name="parameter"/> is exempt from weight decay:
-    /// a bias, a LayerNorm weight (name contains <c>LayerNorm</c>, <c>layer_norm</c> or <c>norm.</c>), or any
-    /// 1-D parameter (in these models every 1-D parameter is a bias or a norm gain).</summary>
-    public static bool IsNoDecay(string name, Parameter parameter)
-    {
-        var n = name.ToLowerInvariant();
-        return n.EndsWith("bias", StringComparison.Ordinal) || n.Contains("layernorm", StringComparison.Ordinal)
-            || n.Contains("layer_norm", StringComparison.Ordinal) || n.Contains("norm.", StringComparison.Ordinal)
-            || parameter.dim() == 1;
-    }
+    /// <summary>True when <paramref name="parameter"/> is exempt from weight decay: fewer than 2 dimensions
+    /// (biases, LayerNorm gains and scalars), whatever its module is called.</summary>
+    public static bool IsNoDecay(Parameter parameter) => parameter.dim() < 2;
 
     /// <summary>Splits named parameters into (decay, no-decay) lists, keeping order; skips frozen ones.</summary>
     public static (List<(string Name, Parameter Parameter)> Decay, List<(string Name, Parameter Parameter)> NoDecay) Split(
@@ -31,7 +25,7 @@ public static class OptimizerFactory
         foreach (var (name, p) in parameters)
         {
             if (!p.requires_grad) continue;
-            (IsNoDecay(name, p) ? noDecay : decay).Add((name, p));
+            (IsNoDecay(p) ? noDecay : decay).Add((name, p));
         }
         return (decay, noDecay);
     }

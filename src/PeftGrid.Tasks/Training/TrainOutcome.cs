@@ -5,7 +5,8 @@ public enum TrainStatus
 {
     /// <summary>All epochs done.</summary>
     Completed,
-    /// <summary>The loss became NaN or infinite.</summary>
+    /// <summary>The loss became NaN or infinite, or the gradient norm did in
+    /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> consecutive steps.</summary>
     Diverged,
     /// <summary>Cancelled by the caller.</summary>
     Cancelled,
@@ -22,10 +23,15 @@ public sealed record TrainOutcome
     public int BestEpoch { get; init; }
     /// <summary>Dev accuracy of the best epoch (NaN if none).</summary>
     public double BestAccuracy { get; init; } = double.NaN;
-    /// <summary>Optimizer steps taken.</summary>
+    /// <summary>Training steps (batches) run, skipped ones included; a step whose loss was non-finite is not counted.</summary>
     public long Steps { get; init; }
-    /// <summary>1-based optimizer step whose loss was non-finite (Diverged only).</summary>
+    /// <summary>Steps whose update was skipped because the gradient norm was NaN/inf (<see cref="Trainer.GuardedStep"/>).</summary>
+    public long SkippedSteps { get; init; }
+    /// <summary>1-based step at which the run diverged: the step whose loss was non-finite, or the last of
+    /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> consecutive skipped steps (Diverged only).</summary>
     public long? DivergedAtStep { get; init; }
+    /// <summary>Why the run diverged, one line (Diverged only).</summary>
+    public string? DivergenceReason { get; init; }
     /// <summary>Wall time of training (evaluation excluded), seconds.</summary>
     public double TrainSeconds { get; init; }
     /// <summary>Wall time of training and evaluation, seconds.</summary>
@@ -38,11 +44,13 @@ public sealed record TrainOutcome
     public double FinalLoss { get; init; } = double.NaN;
 }
 
-/// <summary>Progress of a training run, reported after every optimizer step.</summary>
-/// <param name="Step">Optimizer steps done.</param>
+/// <summary>Progress of a training run, reported after every step (applied or skipped).</summary>
+/// <param name="Step">Steps done, skipped ones included.</param>
 /// <param name="TotalSteps">Optimizer steps planned.</param>
 /// <param name="Epoch">1-based current epoch.</param>
 /// <param name="Loss">Mean loss over the last (up to) 20 steps.</param>
 /// <param name="ExamplesPerSecond">Training throughput so far.</param>
 /// <param name="LearningRate">Learning rate of the step just taken.</param>
-public sealed record TrainStepInfo(long Step, long TotalSteps, int Epoch, double Loss, double ExamplesPerSecond, double LearningRate);
+/// <param name="SkippedSteps">Steps skipped so far for a NaN/inf gradient norm.</param>
+public sealed record TrainStepInfo(long Step, long TotalSteps, int Epoch, double Loss, double ExamplesPerSecond, double LearningRate,
+    long SkippedSteps = 0);

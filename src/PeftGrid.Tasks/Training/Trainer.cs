@@ -12,6 +12,10 @@ namespace PeftGrid.Tasks.Training;
 /// linear warmup then linear decay (<see cref="LinearWarmupSchedule"/>), global gradient-norm clipping,
 /// seeded length-bucketed batches, dev evaluation at each epoch end and the best epoch's trainable
 /// parameters restored at the end. A NaN/inf loss stops the run as <see cref="TrainStatus.Diverged"/>.
+/// A finite loss with a NaN/inf gradient norm skips that step's update (<see cref="GuardedStep"/>: parameters and
+/// AdamW moments unchanged); the learning-rate schedule still advances, since it is indexed by batch (so the planned
+/// decay to 0 at the last batch holds whatever is skipped). Skips are counted (<see cref="TrainOutcome.SkippedSteps"/>),
+/// and <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> skips in a row end the run as diverged.
 /// Dropout lives in the model (train mode during training). Each step runs in its own dispose scope.
 /// </summary>
 public static class Trainer
@@ -27,14 +31,20 @@ public static class Trainer
     /// <param name="onStep">Called after every optimizer step; may be null.</param>
     /// <param name="onEpoch">Called after every epoch's evaluation with (1-based epoch, dev accuracy); may be null.</param>
     /// <param name="cancellationToken">Stops between steps; the outcome is then <see cref="TrainStatus.Cancelled"/>.</param>
-    /// <exception cref="ArgumentException">No trainable parameters or fewer than one epoch.</exception>
+    /// <exception cref="ArgumentException">No trainable parameters, fewer than one epoch, or
+    /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> below 1.</exception>
     public static TrainOutcome Train(
         nn.Module<Tensor, Tensor, Tensor, Tensor> model, IReadOnlyList<(string Name, Parameter Parameter)> trainable,
         LengthBucketedBatcher train, LengthBucketedBatcher dev, int devCount, TrainerOptions options, Device device,
         Action<TrainStepInfo>? onStep = null, Action<int, double>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         if (options.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {options.Epochs})");
+        if (options.MaxConsecutiveSkippedSteps < 1)
+        {
+            throw new ArgumentException($"max consecutive skipped steps must be at least 1 (got {options.MaxConsecutiveSkippedSteps})");
+        }
         var parameters = trainable.Where(p => p.Parameter.requires_grad).ToList();
+        var tensors = parameters.Select(p => p.Parameter).ToList();
         using var optimizer = OptimizerFactory.Create(parameters, options);
         var schedule = new LinearWarmupSchedule((long)options.Epochs * train.BatchesPerEpoch, options.WarmupRatio);
         var groups = optimizer.ParamGroups.ToList();
@@ -44,7 +54,8 @@ public static class Trainer
         var best = (Epoch: 0, Accuracy: double.NaN);
         List<Tensor>? bestSnapshot = null;
         var window = new Queue<double>();
-        long step = 0, examples = 0, tokens = 0;
+        long step = 0, examples = 0, tokens = 0, skipped = 0, consecutiveSkips = 0;
+        string? divergence = null;
         var trainClock = new Stopwatch();
         var totalClock = Stopwatch.StartNew();
         var status = TrainStatus.Completed;
@@ -74,15 +85,17 @@ public static class Trainer
                             trainClock.Stop();
                             status = TrainStatus.Diverged;
                             divergedAt = step + 1;
+                            divergence = $"loss became NaN/inf at step {divergedAt}";
                             break;
                         }
                         optimizer.zero_grad();
                         loss.backward();
-                        if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.Parameter), options.MaxGradNorm);
                         var factor = schedule.Factor(step);
                         for (var g = 0; g < groups.Count; g++) groups[g].LearningRate = baseRates[g] * factor;
-                        optimizer.step();
+                        var applied = GuardedStep(optimizer, tensors, options.MaxGradNorm).Applied;
                         step++;
+                        consecutiveSkips = applied ? 0 : consecutiveSkips + 1;
+                        if (!applied) skipped++;
                         examples += batch.Size;
                         tokens += batch.TokenCount;
                         lossSum += lossValue;
@@ -92,7 +105,15 @@ public static class Trainer
                     }
                     trainClock.Stop();
                     onStep?.Invoke(new TrainStepInfo(step, schedule.TotalSteps, epoch + 1, window.Average(),
-                        examples / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds), baseRates[0] * schedule.Factor(step - 1)));
+                        examples / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds), baseRates[0] * schedule.Factor(step - 1), skipped));
+                    if (consecutiveSkips >= options.MaxConsecutiveSkippedSteps)
+                    {
+                        status = TrainStatus.Diverged;
+                        divergedAt = step;
+                        divergence = $"gradient norm was NaN/inf in {consecutiveSkips} consecutive steps up to step {step} "
+                            + $"({skipped} steps skipped in all)";
+                        break;
+                    }
                 }
                 epochLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
                 if (status != TrainStatus.Completed) break;
@@ -127,10 +148,39 @@ public static class Trainer
         return new TrainOutcome
         {
             Status = status, EpochAccuracies = accuracies, BestEpoch = best.Epoch, BestAccuracy = best.Accuracy,
-            Steps = step, DivergedAtStep = divergedAt, TrainSeconds = trainClock.Elapsed.TotalSeconds,
+            Steps = step, SkippedSteps = skipped, DivergedAtStep = divergedAt, DivergenceReason = divergence,
+            TrainSeconds = trainClock.Elapsed.TotalSeconds,
             TotalSeconds = totalClock.Elapsed.TotalSeconds, ExamplesPerSecond = examples / seconds,
             TokensPerSecond = tokens / seconds, FinalLoss = epochLoss,
         };
+    }
+
+    /// <summary>
+    /// One update, unless the gradients are not finite: computes the global L2 norm of the gradients of
+    /// <paramref name="parameters"/> (<see cref="GradNorm"/>); when it is NaN or infinite nothing is touched — parameters,
+    /// gradients, AdamW moments and step counts stay as they are — and the result is <c>Applied = false</c>. Otherwise
+    /// the gradients are clipped to <paramref name="maxGradNorm"/> (<c>torch.nn.utils.clip_grad_norm_</c>; ≤ 0 disables
+    /// clipping) and <paramref name="optimizer"/> steps.
+    /// </summary>
+    /// <returns>Whether the update was applied, and the gradient norm before clipping.</returns>
+    public static (bool Applied, double GradNorm) GuardedStep(torch.optim.Optimizer optimizer, IReadOnlyList<Parameter> parameters, double maxGradNorm)
+    {
+        var norm = GradNorm(parameters);
+        if (!double.IsFinite(norm)) return (false, norm);
+        if (maxGradNorm > 0) nn.utils.clip_grad_norm_(parameters, maxGradNorm);
+        optimizer.step();
+        return (true, norm);
+    }
+
+    /// <summary>The global L2 norm √(Σ‖g‖²) over the gradients of <paramref name="parameters"/> (those without a gradient
+    /// are skipped; 0 when none has one), computed in the gradients' precision: NaN or +∞ when any entry is non-finite
+    /// (or the sum of squares overflows).</summary>
+    public static double GradNorm(IEnumerable<Parameter> parameters)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var norms = parameters.Select(p => p.grad).OfType<Tensor>().Select(g => g.norm()).ToList();
+        return norms.Count == 0 ? 0.0 : torch.stack(norms).norm().to(ScalarType.Float64).item<double>();
     }
 
     private static List<Tensor> Snapshot(List<(string Name, Parameter Parameter)> parameters)

@@ -30,6 +30,9 @@ public sealed record TrainerOptions
     public double WarmupRatio { get; init; } = 0.06;
     /// <summary>Gradient clipping: max global L2 norm; ≤ 0 disables clipping.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Consecutive steps with a NaN/inf gradient norm (each skipped, no update) after which the run ends as
+    /// diverged; ≥ 1. Isolated skips are counted and training goes on.</summary>
+    public int MaxConsecutiveSkippedSteps { get; init; } = 10;
     /// <summary>Seed for data order (the caller seeds torch before building the model).</summary>
     public int Seed { get; init; } = 42;
     /// <summary>Evaluation batch size.</summary>

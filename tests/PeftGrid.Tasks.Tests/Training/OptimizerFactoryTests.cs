@@ -1,3 +1,6 @@
+using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Framework;
 using PeftGrid.Tasks.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,6 +17,33 @@ public class OptimizerFactoryTests
         var (decay, noDecay) = OptimizerFactory.Split(model.named_parameters());
         Assert.Equal(new[] { "embed.weight", "classifier.weight" }, decay.Select(p => p.Name));
         Assert.Equal(new[] { "LayerNorm.bias", "LayerNorm.weight", "classifier.bias" }, noDecay.Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("pfeiffer[r=4]")]           // encoder.layer.{i}.output.adapter_after_norm.*: the name holds 'norm.'
+    [InlineData("full")]                    // every backbone matrix, LayerNorm gains and biases included
+    [InlineData("mam[l=4,r=4,s=2,mid=8]")]  // prefix encoder (embedding, MLP) and scaled parallel adapter
+    public void Every_matrix_decays_and_every_vector_does_not_whatever_its_name(string spec)
+    {
+        torch.manual_seed(3);
+        using var model = new SequenceClassifier(new BertEncoder(new EncoderConfig(new ModelShape("tiny", 32, 2, 4, 128, 100, 64, 2))), 2);
+        if (spec != "full") model.ApplyPeft(PeftConfig.Parse(spec));
+        var trainable = model.TrainableParameters().ToList();
+        var (decay, noDecay) = OptimizerFactory.Split(trainable);
+        Assert.Equal(trainable.Count, decay.Count + noDecay.Count);
+        Assert.All(decay, p => Assert.True(p.Parameter.dim() >= 2, $"{p.Name} has {p.Parameter.dim()} dims but decays"));
+        Assert.All(noDecay, p => Assert.True(p.Parameter.dim() < 2, $"{p.Name} is {p.Parameter.dim()}-D but escapes decay"));
+        if (spec.StartsWith("pfeiffer", StringComparison.Ordinal))
+        {
+            // 2 layers × (down [4, 32], up [32, 4]) adapter matrices, plus the head's two matrices.
+            Assert.Equal(4, decay.Count(p => p.Name.Contains("adapter_after_norm", StringComparison.Ordinal)));
+            Assert.Equal(6, decay.Count);
+            // …and the optimizer puts them in a group with weight decay 0.1.
+            using var opt = OptimizerFactory.Create(trainable, new TrainerOptions { WeightDecay = 0.1 });
+            var adapter = trainable.First(p => p.Name.Contains("adapter_after_norm", StringComparison.Ordinal)).Parameter;
+            var group = opt.ParamGroups.Cast<TorchSharp.Modules.AdamW.ParamGroup>().Single(g => g.Parameters.Any(p => p.Handle == adapter.Handle));
+            Assert.Equal(0.1, group.Options.weight_decay!.Value, 12);
+        }
     }
 
     [Fact]

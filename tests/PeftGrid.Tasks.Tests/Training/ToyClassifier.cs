@@ -12,6 +12,9 @@ internal sealed class ToyClassifier : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly Linear classifier;
     public bool PoisonForward { get; set; }
+    /// <summary>Makes the gradient of <c>embed.weight</c> NaN while the loss stays finite: adds 0·√(pooled − pooled.detach())
+    /// to the logits (0 in forward; backward of √ at 0 is 0/0).</summary>
+    public bool PoisonGradient { get; set; }
 
     public ToyClassifier(int vocab, int dim, int labels) : base(nameof(ToyClassifier))
     {
@@ -27,6 +30,7 @@ internal sealed class ToyClassifier : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var m = mask.unsqueeze(-1).to(ScalarType.Float32);
         var pooled = (embed.forward(ids) * m).sum(1) / m.sum(1);
         var logits = classifier.forward(dropout.forward(LayerNorm.forward(pooled)));
+        if (PoisonGradient) logits = logits + ((pooled - pooled.detach()).sqrt() * 0.0f).sum(-1, keepdim: true);
         return PoisonForward ? logits * float.NaN : logits;
     }
 }

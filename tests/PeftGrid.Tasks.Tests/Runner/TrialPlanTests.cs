@@ -1,0 +1,41 @@
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Models.Bert;
+using PeftGrid.Tasks.Runner;
+
+namespace PeftGrid.Tasks.Tests.Runner;
+
+public class TrialPlanTests
+{
+    private static TrialSpec Spec(int maxLength) => new()
+    {
+        Task = "sst2", Model = "minilm", Method = "lora-attn", Seed = 1, Profile = new TrainingProfile { MaxLength = maxLength },
+    };
+
+    [Fact]
+    public void Max_length_up_to_the_position_embeddings_is_accepted_and_one_more_is_refused()
+    {
+        Assert.Equal(512, TrialPlan.Create(Spec(512), TestData.Root).Spec.Profile.MaxLength);
+        var e = Assert.Throws<ArgumentException>(() => TrialPlan.Create(Spec(513), TestData.Root));
+        Assert.Equal("max length 513 is beyond minilm's 512 positions (max_position_embeddings 512); allowed: 8..512", e.Message);
+    }
+
+    [Theory]
+    [InlineData("minilm", 512)]
+    [InlineData("bert-base-uncased", 512)]
+    [InlineData("roberta-base", 512)]   // 514 rows, the first two reserved (padding_idx + 1 = 2)
+    public void Usable_positions_are_the_rows_minus_the_position_offset(string model, int expected)
+    {
+        var config = Models.ModelCatalog.Config(model);
+        Assert.Equal(expected, TrialPlan.MaxInputLength(config));
+        TrialPlan.CheckMaxLength(expected, model, config);
+        var e = Assert.Throws<ArgumentException>(() => TrialPlan.CheckMaxLength(expected + 1, model, config));
+        Assert.StartsWith($"max length {expected + 1} is beyond {model}'s {expected} positions", e.Message);
+    }
+
+    [Fact]
+    public void The_roberta_message_names_the_padding_offset()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TrialPlan.CheckMaxLength(514, "roberta-base", EncoderConfig.RobertaBase));
+        Assert.Equal("max length 514 is beyond roberta-base's 512 positions (max_position_embeddings 514 minus the padding offset 2); allowed: 8..512", e.Message);
+    }
+}
