@@ -28,7 +28,7 @@ public class OptimizerFactoryTests
         torch.manual_seed(3);
         using var model = new SequenceClassifier(new BertEncoder(new EncoderConfig(new ModelShape("tiny", 32, 2, 4, 128, 100, 64, 2))), 2);
         if (spec != "full") model.ApplyPeft(PeftConfig.Parse(spec));
-        var trainable = model.TrainableParameters().ToList();
+        var trainable = model.TrainableParameters().Select(p => (p.Name, p.Parameter)).ToList();
         var (decay, noDecay) = OptimizerFactory.Split(trainable);
         Assert.Equal(trainable.Count, decay.Count + noDecay.Count);
         Assert.All(decay, p => Assert.True(p.Parameter.dim() >= 2, $"{p.Name} has {p.Parameter.dim()} dims but decays"));
