@@ -107,7 +107,7 @@ public static class TrainBenchmark
         using var model = ModelCatalog.LoadClassifier("minilm", 2);
         model.ApplyPeft(config);
         model.train();
-        var trainable = model.TrainableParameters().Select(p => (p.Name, p.Parameter)).ToList();
+        var trainable = model.TrainableParameters().ToList();
         var counted = model.CountedBudget();
         using var optimizer = OptimizerFactory.Create(trainable, new TrainerOptions { LearningRate = 1e-4 });
         var generator = new Random(0);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models;
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Tasks.Batching;
 using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Text;
@@ -69,11 +70,11 @@ public static class TrialExecutor
             model = ModelCatalog.LoadClassifier(spec.Model.Trim().ToLowerInvariant(), plan.Task.NumLabels);
             model.ApplyPeft(plan.Config);
             model.to(torchDevice);
-            var trainable = model.TrainableParameters().Select(p => (p.Name, p.Parameter)).ToList();
+            var trainable = model.TrainableParameters().ToList();
             var options = new TrainerOptions
             {
                 Epochs = profile.Epochs, BatchSize = profile.BatchSize, LearningRate = plan.LearningRate, Seed = spec.Seed,
-                ModuleLearningRates = new Dictionary<string, double> { [LearningRateDefaults.PrefixEncoderModule] = plan.PrefixLearningRate },
+                RoleLearningRates = LearningRateDefaults.RoleRates(plan.PrefixLearningRate),
             };
             var outcome = Trainer.Train(model, trainable,
                 new LengthBucketedBatcher(trainSet, profile.BatchSize, encoder.PadId),
@@ -112,7 +113,7 @@ public static class TrialExecutor
             var training = new Dictionary<string, object?>
             {
                 ["learningRate"] = plan.LearningRate,
-                ["prefixLearningRate"] = trainable.Any(p => OptimizerFactory.IsIn(p.Name, LearningRateDefaults.PrefixEncoderModule)) ? plan.PrefixLearningRate : null,
+                ["prefixLearningRate"] = trainable.Any(p => p.Role == ParameterRole.PrefixEncoder) ? plan.PrefixLearningRate : null,
                 ["epochs"] = profile.Epochs,
                 ["batchSize"] = profile.BatchSize,
                 ["maxLength"] = profile.MaxLength,

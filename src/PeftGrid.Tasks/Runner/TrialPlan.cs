@@ -28,7 +28,7 @@ public sealed record TrialPlan
     public BudgetSolution? Solution { get; init; }
     /// <summary>Peak learning rate to use.</summary>
     public required double LearningRate { get; init; }
-    /// <summary>Peak learning rate of the prefix encoder (module <c>prefix_encoder</c>); equal to
+    /// <summary>Peak learning rate of the prefix encoder (parameters of role <see cref="Peft.Adapters.ParameterRole.PrefixEncoder"/>); equal to
     /// <see cref="LearningRate"/> × <see cref="LearningRateDefaults.PrefixEncoderFactor"/> unless the profile sets it.</summary>
     public required double PrefixLearningRate { get; init; }
     /// <summary>The data root (absolute).</summary>

@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Tasks.Training;
@@ -16,15 +17,21 @@ public static class LearningRateDefaults
     /// <summary>Any other frozen-backbone method (adapters, LoRA, prefix, MAM, …), unless listed in <see cref="ByPreset"/>.</summary>
     public const double Peft = 1e-3;
 
-    /// <summary>Name of the module holding prefix tuning's parameters (P_k, P_v or their reparametrization MLP).</summary>
-    public const string PrefixEncoderModule = "prefix_encoder";
     /// <summary>
-    /// The prefix encoder trains at this fraction of the peak rate. Evidence (MNLI, all 14,110 pairs,
+    /// The prefix encoder (role <see cref="ParameterRole.PrefixEncoder"/>: prefix tuning's P_k, P_v or their reparametrization
+    /// MLP, also MAM's and the multi-head PA's) trains at this fraction of the peak rate. Evidence (MNLI, all 14,110 pairs,
     /// <c>mam[l=12,r=12,s=2,mid=800]</c> at 0.5 %, seed 42, one epoch): everything at 1e-3 collapsed to chance
     /// (36.8 %); everything at 3e-4 55.1 %; 1e-3 with the prefix encoder at 1e-4 57.3 % (65.3 % in two epochs).
     /// README "Training on GLUE" has the table.
     /// </summary>
     public const double PrefixEncoderFactor = 0.1;
+
+    /// <summary>The per-role peak rates of a trial (<see cref="TrainerOptions.RoleLearningRates"/>): the prefix encoder at
+    /// <paramref name="prefixEncoderRate"/>; every other role (adapters, unfrozen backbone, task head) at the peak rate.</summary>
+    /// <param name="prefixEncoderRate">Peak rate of <see cref="ParameterRole.PrefixEncoder"/> parameters (by default the peak rate
+    /// × <see cref="PrefixEncoderFactor"/>; <c>--prefix-lr</c> / the profile's <c>prefixLearningRate</c> set it).</param>
+    public static IReadOnlyDictionary<ParameterRole, double> RoleRates(double prefixEncoderRate) =>
+        new Dictionary<ParameterRole, double> { [ParameterRole.PrefixEncoder] = prefixEncoderRate };
 
     /// <summary>Overrides by the first spec part's preset name.</summary>
     public static IReadOnlyDictionary<string, double> ByPreset { get; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase)

@@ -50,7 +50,8 @@ public sealed record TrainOutcome
 /// <param name="Epoch">1-based current epoch.</param>
 /// <param name="Loss">Mean loss over the last (up to) 20 steps.</param>
 /// <param name="ExamplesPerSecond">Training throughput so far.</param>
-/// <param name="LearningRate">Learning rate of the step just taken.</param>
+/// <param name="LearningRate">Learning rate of the step just taken, for parameters at the peak rate (<see cref="TrainerOptions.LearningRate"/>;
+/// roles with their own rate, <see cref="TrainerOptions.RoleLearningRates"/>, follow the same schedule).</param>
 /// <param name="SkippedSteps">Steps skipped so far for a NaN/inf gradient norm.</param>
 public sealed record TrainStepInfo(long Step, long TotalSteps, int Epoch, double Loss, double ExamplesPerSecond, double LearningRate,
     long SkippedSteps = 0);

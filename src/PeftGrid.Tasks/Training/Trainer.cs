@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Tasks.Batching;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -22,7 +23,8 @@ public static class Trainer
 {
     /// <summary>Trains <paramref name="model"/> and returns the outcome (never throws for a diverging loss).</summary>
     /// <param name="model">The classifier; only <paramref name="trainable"/> are updated.</param>
-    /// <param name="trainable">Named parameters to optimize (frozen ones are skipped).</param>
+    /// <param name="trainable">Parameters to optimize with their names and roles (frozen ones are skipped); the role picks the
+    /// learning rate and the rank the weight decay (<see cref="OptimizerFactory"/>).</param>
     /// <param name="train">Batcher over the training examples.</param>
     /// <param name="dev">Batcher over the evaluation split.</param>
     /// <param name="devCount">Number of evaluation examples.</param>
@@ -34,7 +36,7 @@ public static class Trainer
     /// <exception cref="ArgumentException">No trainable parameters, fewer than one epoch, or
     /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> below 1.</exception>
     public static TrainOutcome Train(
-        nn.Module<Tensor, Tensor, Tensor, Tensor> model, IReadOnlyList<(string Name, Parameter Parameter)> trainable,
+        nn.Module<Tensor, Tensor, Tensor, Tensor> model, IReadOnlyList<(string Name, Parameter Parameter, ParameterRole Role)> trainable,
         LengthBucketedBatcher train, LengthBucketedBatcher dev, int devCount, TrainerOptions options, Device device,
         Action<TrainStepInfo>? onStep = null, Action<int, double>? onEpoch = null, CancellationToken cancellationToken = default)
     {
@@ -105,7 +107,7 @@ public static class Trainer
                     }
                     trainClock.Stop();
                     onStep?.Invoke(new TrainStepInfo(step, schedule.TotalSteps, epoch + 1, window.Average(),
-                        examples / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds), baseRates[0] * schedule.Factor(step - 1), skipped));
+                        examples / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds), options.LearningRate * schedule.Factor(step - 1), skipped));
                     if (consecutiveSkips >= options.MaxConsecutiveSkippedSteps)
                     {
                         status = TrainStatus.Diverged;
@@ -183,13 +185,13 @@ public static class Trainer
         return norms.Count == 0 ? 0.0 : torch.stack(norms).norm().to(ScalarType.Float64).item<double>();
     }
 
-    private static List<Tensor> Snapshot(List<(string Name, Parameter Parameter)> parameters)
+    private static List<Tensor> Snapshot(List<(string Name, Parameter Parameter, ParameterRole Role)> parameters)
     {
         using var noGrad = torch.no_grad();
         return parameters.Select(p => p.Parameter.detach().clone().DetachFromDisposeScope()).ToList();
     }
 
-    private static void Restore(List<(string Name, Parameter Parameter)> parameters, List<Tensor> snapshot)
+    private static void Restore(List<(string Name, Parameter Parameter, ParameterRole Role)> parameters, List<Tensor> snapshot)
     {
         using var noGrad = torch.no_grad();
         for (var i = 0; i < parameters.Count; i++) parameters[i].Parameter.copy_(snapshot[i]);

@@ -1,3 +1,5 @@
+using PeftGrid.Peft.Adapters;
+
 namespace PeftGrid.Tasks.Training;
 
 /// <summary>
@@ -13,12 +15,12 @@ public sealed record TrainerOptions
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>
-    /// Peak learning rates for parameters under a named module, by the module's name segment (e.g.
-    /// <c>prefix_encoder</c> matches <c>…prefix_encoder.control_trans_0.weight</c>); every other parameter uses
-    /// <see cref="LearningRate"/>. Each gets its own optimizer group and follows the same warmup/decay schedule.
+    /// Peak learning rates by parameter role (<see cref="ParameterRole"/>), e.g. the prefix encoder at a tenth of the peak rate
+    /// (<see cref="LearningRateDefaults.PrefixEncoderFactor"/>); every role not listed uses <see cref="LearningRate"/>. Each rate
+    /// gets its own optimizer groups (<see cref="OptimizerFactory"/>) and follows the same warmup/decay schedule.
     /// </summary>
-    public IReadOnlyDictionary<string, double> ModuleLearningRates { get; init; } = new Dictionary<string, double>();
-    /// <summary>Decoupled weight decay (not applied to biases and LayerNorm weights).</summary>
+    public IReadOnlyDictionary<ParameterRole, double> RoleLearningRates { get; init; } = new Dictionary<ParameterRole, double>();
+    /// <summary>Decoupled weight decay of every trainable tensor of rank ≥ 2 (never of vectors and scalars: biases, LayerNorm gains).</summary>
     public double WeightDecay { get; init; } = 0.1;
     /// <summary>Adam β1.</summary>
     public double Beta1 { get; init; } = 0.9;

@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Adapters;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,6 +25,10 @@ internal sealed class ToyClassifier : nn.Module<Tensor, Tensor, Tensor, Tensor>
         classifier = nn.Linear(dim, labels);
         RegisterComponents();
     }
+
+    /// <summary>Every parameter with its name and role: the classifier is the task head, the rest stands for a trainable backbone.</summary>
+    public List<(string Name, Parameter Parameter, ParameterRole Role)> Roles() =>
+        named_parameters().Select(p => (p.name, p.parameter, p.name.StartsWith("classifier.", StringComparison.Ordinal) ? ParameterRole.TaskHead : ParameterRole.Backbone)).ToList();
 
     public override Tensor forward(Tensor ids, Tensor types, Tensor mask)
     {

@@ -28,7 +28,7 @@ public class TrainerNonFiniteTests
         torch.manual_seed(3);
         var model = new ToyClassifier(128, 16, 2);
         options ??= new TrainerOptions { Epochs = 1, LearningRate = 1e-2, Seed = 3 };
-        var outcome = Trainer.Train(model, model.named_parameters().Select(p => (p.name, p.parameter)).ToList(),
+        var outcome = Trainer.Train(model, model.Roles(),
             new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0), DevSet.Count, options, CPU,
             info => onStep(info, model));
         return (outcome, model);
@@ -88,8 +88,8 @@ public class TrainerNonFiniteTests
     {
         torch.manual_seed(5);
         using var model = new ToyClassifier(64, 8, 2);
-        var named = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        var parameters = named.Select(p => p.parameter).ToList();
+        var named = model.Roles();
+        var parameters = named.Select(p => p.Parameter).ToList();
         using var optimizer = OptimizerFactory.Create(named, new TrainerOptions { LearningRate = 0.1 });
         var ids = torch.tensor(new long[] { 1, 5, 9, 2, 7, 3 }, [2, 3]);
         var types = torch.zeros(2, 3, ScalarType.Int64);

@@ -31,7 +31,7 @@ public class TrainerTests
         torch.manual_seed(seed);
         var model = new ToyClassifier(128, 16, 2);
         var options = new TrainerOptions { Epochs = epochs, LearningRate = 1e-2, Seed = seed, BatchSize = 32 };
-        var outcome = Trainer.Train(model, model.named_parameters().Select(p => (p.name, p.parameter)).ToList(),
+        var outcome = Trainer.Train(model, model.Roles(),
             new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0), DevSet.Count, options, CPU,
             onStep is null ? null : info => onStep(info, model), cancellationToken: ct);
         return (outcome, model);
