@@ -90,4 +90,7 @@ public sealed record TrialResult
     /// <summary>Training steps whose update was skipped because the gradient norm was NaN/inf (parameters and optimizer
     /// state left unchanged); DESIGN.md §6 <c>skippedSteps</c>.</summary>
     [Id(18)] public long SkippedSteps { get; init; }
+    /// <summary>How the trial was trained (settings used, per-epoch dev metric, throughput); the <c>training</c> object of
+    /// result.json. Null when the trial ended before training started.</summary>
+    [Id(19)] public TrainingDetails? Training { get; init; }
 }
