@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Tasks.Adapters;
+using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Runner;
 using PeftGrid.Tasks.Training;
 using Spectre.Console;
@@ -61,10 +62,10 @@ public static class TrainCommand
                 : await RunWithProgress(spec, plan, dataRoot, parse.GetValue(threads), ct);
             var result = execution.Result;
             if (result.Status == TrialStatus.Failed) throw new InvalidOperationException(result.Error ?? "trial failed");
-            if (parse.GetValue(output) is { } path) ResultJson.Write(path, result, execution.Training);
+            if (parse.GetValue(output) is { } path) ResultJson.Write(path, result);
             if (parse.GetValue(saveAdapter) is { } folder && execution.Model is not null) AdapterFiles.Save(folder, execution);
-            if (asJson) Console.WriteLine(ResultJson.Serialize(result, execution.Training));
-            else TrainReport.Print(result, execution.Training, parse.GetValue(output), parse.GetValue(saveAdapter));
+            if (asJson) Console.WriteLine(ResultJson.Serialize(result));
+            else TrainReport.Print(result, parse.GetValue(output), parse.GetValue(saveAdapter));
             if (result.Status != TrialStatus.Succeeded)
             {
                 await Console.Error.WriteLineAsync($"peftgrid: {result.Status.ToString().ToLowerInvariant()}: {result.Error}");
@@ -76,7 +77,7 @@ public static class TrainCommand
     }
 
     private static TrialExecution Execute(TrialSpec spec, string dataRoot, int? threads, Action<TrainStepInfo>? onStep, CancellationToken ct) =>
-        TrialExecutor.Execute(spec, dataRoot, "cpu", onStep, ct, threads);
+        TrialExecutors.Default.Execute(spec, dataRoot, new TrialRunOptions { Threads = threads, OnStep = onStep, CancellationToken = ct });
 
     private static async Task<TrialExecution> RunWithProgress(TrialSpec spec, TrialPlan plan, string dataRoot, int? threads, CancellationToken ct)
     {

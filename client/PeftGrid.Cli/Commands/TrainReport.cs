@@ -7,10 +7,11 @@ namespace PeftGrid.Cli.Commands;
 /// <summary>The final table of <c>peftgrid train</c>.</summary>
 public static class TrainReport
 {
-    /// <summary>Prints <paramref name="result"/> and the training details as a two-column table.</summary>
-    public static void Print(TrialResult result, IReadOnlyDictionary<string, object?> training, string? resultPath, string? adapterPath)
+    /// <summary>Prints <paramref name="result"/> and its training details (<see cref="TrialResult.Training"/>) as a two-column table.</summary>
+    public static void Print(TrialResult result, string? resultPath, string? adapterPath)
     {
         static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
         var table = new Table().AddColumns("field", "value");
         table.AddRow("cell", result.CellId).AddRow("task", result.Task).AddRow("model", result.Model)
             .AddRow("method", Markup.Escape(result.Method))
@@ -23,13 +24,14 @@ public static class TrainReport
             .AddRow("train time", F(result.TrainSeconds, "0.0") + " s")
             .AddRow("examples/s", F(result.ExamplesPerSecond, "0.0"))
             .AddRow("peak memory (RSS)", F(result.PeakMemoryBytes / 1048576.0, "0") + " MiB");
-        foreach (var key in new[] { "learningRate", "trainExamples", "evalExamples", "maxLength", "steps", "epochAccuracies" })
+        if (result.Training is { } t)
         {
-            if (training.TryGetValue(key, out var v) && v is not null)
-            {
-                var text = v is IEnumerable<double> list ? string.Join(", ", list.Select(x => F(x, "0.0000"))) : Convert.ToString(v, CultureInfo.InvariantCulture)!;
-                table.AddRow(key, Markup.Escape(text));
-            }
+            table.AddRow("learningRate", F(t.LearningRate, "G"))
+                .AddRow("trainExamples", I(t.TrainExamples))
+                .AddRow("evalExamples", I(t.EvalExamples))
+                .AddRow("maxLength", I(t.MaxLength))
+                .AddRow("steps", I(t.Steps))
+                .AddRow("epochAccuracies", string.Join(", ", t.EpochAccuracies.Select(x => F(x, "0.0000"))));
         }
         if (resultPath is not null) table.AddRow("result", Markup.Escape(resultPath));
         if (adapterPath is not null) table.AddRow("adapter", Markup.Escape(adapterPath));

@@ -58,7 +58,7 @@ public enum ClassifierPooling
 /// <see cref="AdapterSet"/> passed into the encoder's forward. forward(input ids [B, T], token type ids [B, T],
 /// attention mask [B, T]) → logits [B, C].
 /// </summary>
-public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class SequenceClassifier : Module<Tensor, Tensor, Tensor, Tensor>, IPeftModel
 {
     private readonly BertEncoder bert;
     private readonly ClassificationHead classifier;

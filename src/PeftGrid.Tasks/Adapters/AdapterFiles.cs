@@ -4,7 +4,7 @@ using PeftGrid.Contracts.Json;
 using PeftGrid.Models;
 using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Framework;
-using PeftGrid.Tasks.Runner;
+using PeftGrid.Tasks.Pipeline;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -28,6 +28,9 @@ public sealed class LengthBucketedBatcher
         _padId = padId;
     }
 
+    /// <summary>Examples (N).</summary>
+    public int Count => _examples.Count;
+
     /// <summary>Batches per epoch: ⌈N / batch size⌉.</summary>
     public int BatchesPerEpoch => (_examples.Count + _batchSize - 1) / _batchSize;
 

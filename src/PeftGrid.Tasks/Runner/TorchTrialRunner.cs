@@ -1,25 +1,33 @@
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Tasks.Pipeline;
 
 namespace PeftGrid.Tasks.Runner;
 
 /// <summary>
-/// The <see cref="ITrialRunner"/> of this build: GLUE SST-2 / MNLI on MiniLM with every PEFT preset,
-/// trained in-process by <see cref="TrialExecutor"/> on a background thread. Never throws for a bad cell.
+/// The <see cref="ITrialRunner"/> of this build: validates a cell (<see cref="TrialPlan"/>) and runs it on a background thread
+/// with the executor of its task kind (<see cref="TrialExecutors"/>: GLUE SST-2 / MNLI on MiniLM with every PEFT preset by
+/// default). Never throws for a bad cell. Trains on one device per process (<see cref="TorchProcessState"/>).
 /// </summary>
 public sealed class TorchTrialRunner : ITrialRunner
 {
     private readonly string _dataRoot;
     private readonly int? _threads;
+    private readonly TrialExecutors _executors;
 
     /// <summary>Creates a runner reading data from <paramref name="dataRoot"/>.</summary>
     /// <param name="dataRoot">The data root (holding <c>glue/</c>).</param>
     public TorchTrialRunner(string dataRoot) : this(dataRoot, null) { }
 
-    /// <summary>Creates a runner with a fixed libtorch thread count (null = processor count).</summary>
-    public TorchTrialRunner(string dataRoot, int? threads)
+    /// <summary>Creates a runner with a fixed libtorch thread count (null = processor count) and the executors of this build
+    /// (<see cref="TrialExecutors.Default"/>) unless <paramref name="executors"/> is given.</summary>
+    /// <param name="dataRoot">The data root (holding <c>glue/</c>).</param>
+    /// <param name="threads">libtorch intra-op threads; null = the processor count.</param>
+    /// <param name="executors">The executors by task kind; null = <see cref="TrialExecutors.Default"/>.</param>
+    public TorchTrialRunner(string dataRoot, int? threads, TrialExecutors? executors = null)
     {
         _dataRoot = dataRoot;
         _threads = threads;
+        _executors = executors ?? TrialExecutors.Default;
     }
 
     /// <inheritdoc />
@@ -27,7 +35,7 @@ public sealed class TorchTrialRunner : ITrialRunner
     {
         try
         {
-            TrialPlan.Create(spec, _dataRoot);
+            _executors.For(TrialPlan.Create(spec, _dataRoot).TaskKind);
             return null;
         }
         catch (Exception e)
@@ -42,18 +50,22 @@ public sealed class TorchTrialRunner : ITrialRunner
         return Task.Factory.StartNew(() =>
         {
             var last = DateTime.MinValue;
-            using var execution = TrialExecutor.Execute(spec, _dataRoot, device, info =>
+            using var execution = _executors.Execute(spec, _dataRoot, new TrialRunOptions
             {
-                if (progress is null) return;
-                var now = DateTime.UtcNow;
-                if (info.Step != info.TotalSteps && now - last < TimeSpan.FromSeconds(1)) return;
-                last = now;
-                progress.Report(new TrialProgress
+                Device = device, Threads = _threads, CancellationToken = cancellationToken,
+                OnStep = info =>
                 {
-                    Step = info.Step, TotalSteps = info.TotalSteps, Loss = info.Loss,
-                    ExamplesPerSecond = info.ExamplesPerSecond, Epoch = info.Epoch,
-                });
-            }, cancellationToken, _threads);
+                    if (progress is null) return;
+                    var now = DateTime.UtcNow;
+                    if (info.Step != info.TotalSteps && now - last < TimeSpan.FromSeconds(1)) return;
+                    last = now;
+                    progress.Report(new TrialProgress
+                    {
+                        Step = info.Step, TotalSteps = info.TotalSteps, Loss = info.Loss,
+                        ExamplesPerSecond = info.ExamplesPerSecond, Epoch = info.Epoch,
+                    });
+                },
+            });
             return execution.Result;
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }

@@ -4,6 +4,7 @@ using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Tasks.Data;
+using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Text;
 using PeftGrid.Tasks.Training;
 
@@ -33,6 +34,9 @@ public sealed record TrialPlan
     public required double PrefixLearningRate { get; init; }
     /// <summary>The data root (absolute).</summary>
     public required string DataRoot { get; init; }
+    /// <summary>The kind of the task (<see cref="TaskKinds"/>), which picks its executor (<see cref="TrialExecutors"/>): every
+    /// GLUE task is <see cref="TaskKinds.Classification"/>.</summary>
+    public string TaskKind => TaskKinds.Classification;
 
     /// <summary>Tasks this runner trains.</summary>
     public static IReadOnlyList<string> KnownTasks { get; } = ["sst2", "mnli", "mnli-mm"];

@@ -17,12 +17,16 @@ public sealed record TrainOutcome
 {
     /// <summary>How the run ended.</summary>
     public required TrainStatus Status { get; init; }
-    /// <summary>Dev accuracy per finished epoch, in [0, 1].</summary>
-    public required IReadOnlyList<double> EpochAccuracies { get; init; }
-    /// <summary>1-based best epoch (0 if no epoch finished).</summary>
+    /// <summary>Name of the task's primary metric (<see cref="Pipeline.ITaskData{TModel}.PrimaryMetric"/>, e.g. <c>accuracy</c>).</summary>
+    public string PrimaryMetric { get; init; } = "";
+    /// <summary>Dev value of the primary metric per finished epoch (accuracy in [0, 1] for classification).</summary>
+    public required IReadOnlyList<double> EpochScores { get; init; }
+    /// <summary>1-based best epoch by the primary metric (0 if no epoch finished).</summary>
     public int BestEpoch { get; init; }
-    /// <summary>Dev accuracy of the best epoch (NaN if none).</summary>
-    public double BestAccuracy { get; init; } = double.NaN;
+    /// <summary>Dev value of the primary metric at the best epoch (NaN if none).</summary>
+    public double BestScore { get; init; } = double.NaN;
+    /// <summary>Every dev metric of the best epoch by name (empty if no epoch finished): the result's metrics.</summary>
+    public IReadOnlyDictionary<string, double> BestMetrics { get; init; } = new Dictionary<string, double>();
     /// <summary>Training steps (batches) run, skipped ones included; a step whose loss was non-finite is not counted.</summary>
     public long Steps { get; init; }
     /// <summary>Steps whose update was skipped because the gradient norm was NaN/inf (<see cref="Trainer.GuardedStep"/>).</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using PeftGrid.Peft.Adapters;
-using PeftGrid.Tasks.Batching;
+using PeftGrid.Tasks.Pipeline;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,11 +8,11 @@ using static TorchSharp.torch;
 namespace PeftGrid.Tasks.Training;
 
 /// <summary>
-/// Fine-tunes a sequence classifier <c>forward(inputIds, tokenTypeIds, attentionMask) → logits [B, C]</c>:
-/// cross-entropy, AdamW with decoupled weight decay in two groups (<see cref="OptimizerFactory"/>),
+/// Fine-tunes a model on a task (<see cref="ITaskData{TModel}"/>: seeded batches, the loss of a batch, the dev metrics):
+/// AdamW with decoupled weight decay, groups by parameter role and rank (<see cref="OptimizerFactory"/>),
 /// linear warmup then linear decay (<see cref="LinearWarmupSchedule"/>), global gradient-norm clipping,
-/// seeded length-bucketed batches, dev evaluation at each epoch end and the best epoch's trainable
-/// parameters restored at the end. A NaN/inf loss stops the run as <see cref="TrainStatus.Diverged"/>.
+/// dev evaluation at each epoch end and the best epoch's trainable parameters (by the task's primary metric, higher is
+/// better) restored at the end. A NaN/inf loss stops the run as <see cref="TrainStatus.Diverged"/>.
 /// A finite loss with a NaN/inf gradient norm skips that step's update (<see cref="GuardedStep"/>: parameters and
 /// AdamW moments unchanged); the learning-rate schedule still advances, since it is indexed by batch (so the planned
 /// decay to 0 at the last batch holds whatever is skipped). Skips are counted (<see cref="TrainOutcome.SkippedSteps"/>),
@@ -21,24 +21,24 @@ namespace PeftGrid.Tasks.Training;
 /// </summary>
 public static class Trainer
 {
-    /// <summary>Trains <paramref name="model"/> and returns the outcome (never throws for a diverging loss).</summary>
-    /// <param name="model">The classifier; only <paramref name="trainable"/> are updated.</param>
+    /// <summary>Trains <paramref name="model"/> on <paramref name="data"/> and returns the outcome (never throws for a diverging loss).</summary>
+    /// <typeparam name="TModel">The model type the task trains.</typeparam>
+    /// <param name="model">The model; only <paramref name="trainable"/> are updated.</param>
     /// <param name="trainable">Parameters to optimize with their names and roles (frozen ones are skipped); the role picks the
     /// learning rate and the rank the weight decay (<see cref="OptimizerFactory"/>).</param>
-    /// <param name="train">Batcher over the training examples.</param>
-    /// <param name="dev">Batcher over the evaluation split.</param>
-    /// <param name="devCount">Number of evaluation examples.</param>
-    /// <param name="options">Optimization settings.</param>
+    /// <param name="data">The task's splits: batches, loss and evaluation.</param>
+    /// <param name="options">Optimization settings (<see cref="TrainerOptions.Seed"/> orders the batches).</param>
     /// <param name="device">Device of the model.</param>
     /// <param name="onStep">Called after every optimizer step; may be null.</param>
-    /// <param name="onEpoch">Called after every epoch's evaluation with (1-based epoch, dev accuracy); may be null.</param>
+    /// <param name="onEpoch">Called after every epoch's evaluation with (1-based epoch, primary metric); may be null.</param>
     /// <param name="cancellationToken">Stops between steps; the outcome is then <see cref="TrainStatus.Cancelled"/>.</param>
     /// <exception cref="ArgumentException">No trainable parameters, fewer than one epoch, or
     /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> below 1.</exception>
-    public static TrainOutcome Train(
-        nn.Module<Tensor, Tensor, Tensor, Tensor> model, IReadOnlyList<(string Name, Parameter Parameter, ParameterRole Role)> trainable,
-        LengthBucketedBatcher train, LengthBucketedBatcher dev, int devCount, TrainerOptions options, Device device,
-        Action<TrainStepInfo>? onStep = null, Action<int, double>? onEpoch = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">The task's evaluation lacks its primary metric.</exception>
+    public static TrainOutcome Train<TModel>(
+        TModel model, IReadOnlyList<(string Name, Parameter Parameter, ParameterRole Role)> trainable, ITaskData<TModel> data,
+        TrainerOptions options, Device device, Action<TrainStepInfo>? onStep = null, Action<int, double>? onEpoch = null,
+        CancellationToken cancellationToken = default) where TModel : nn.Module
     {
         if (options.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {options.Epochs})");
         if (options.MaxConsecutiveSkippedSteps < 1)
@@ -48,12 +48,12 @@ public static class Trainer
         var parameters = trainable.Where(p => p.Parameter.requires_grad).ToList();
         var tensors = parameters.Select(p => p.Parameter).ToList();
         using var optimizer = OptimizerFactory.Create(parameters, options);
-        var schedule = new LinearWarmupSchedule((long)options.Epochs * train.BatchesPerEpoch, options.WarmupRatio);
+        var schedule = new LinearWarmupSchedule((long)options.Epochs * data.BatchesPerEpoch, options.WarmupRatio);
         var groups = optimizer.ParamGroups.ToList();
         var baseRates = groups.Select(g => g.LearningRate).ToList();
 
-        var accuracies = new List<double>();
-        var best = (Epoch: 0, Accuracy: double.NaN);
+        var scores = new List<double>();
+        var best = (Epoch: 0, Score: double.NaN, Metrics: (IReadOnlyDictionary<string, double>)new Dictionary<string, double>());
         List<Tensor>? bestSnapshot = null;
         var window = new Queue<double>();
         long step = 0, examples = 0, tokens = 0, skipped = 0, consecutiveSkips = 0;
@@ -71,16 +71,13 @@ public static class Trainer
             {
                 double lossSum = 0;
                 var lossCount = 0;
-                foreach (var indices in train.TrainOrder(options.Seed, epoch))
+                foreach (var indices in data.TrainOrder(options.Seed, epoch))
                 {
                     if (cancellationToken.IsCancellationRequested) { status = TrainStatus.Cancelled; break; }
                     trainClock.Start();
                     using (var scope = torch.NewDisposeScope())
                     {
-                        var batch = train.Collate(indices);
-                        var (ids, types, mask, labels) = batch.ToTensors(device);
-                        var logits = model.forward(ids, types, mask);
-                        var loss = nn.functional.cross_entropy(logits, labels);
+                        var (loss, batchExamples, batchTokens) = data.Loss(model, indices, device);
                         var lossValue = loss.item<float>();
                         if (!float.IsFinite(lossValue))
                         {
@@ -98,8 +95,8 @@ public static class Trainer
                         step++;
                         consecutiveSkips = applied ? 0 : consecutiveSkips + 1;
                         if (!applied) skipped++;
-                        examples += batch.Size;
-                        tokens += batch.TokenCount;
+                        examples += batchExamples;
+                        tokens += batchTokens;
                         lossSum += lossValue;
                         lossCount++;
                         window.Enqueue(lossValue);
@@ -120,12 +117,14 @@ public static class Trainer
                 epochLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
                 if (status != TrainStatus.Completed) break;
 
-                var (accuracy, _) = Evaluator.Evaluate(model, dev, device, devCount);
-                accuracies.Add(accuracy);
-                onEpoch?.Invoke(epoch + 1, accuracy);
-                if (best.Epoch == 0 || accuracy > best.Accuracy)
+                var metrics = data.Evaluate(model, device);
+                var score = metrics.TryGetValue(data.PrimaryMetric, out var value) ? value
+                    : throw new InvalidOperationException($"the task's evaluation has no '{data.PrimaryMetric}' (its primary metric); it has: {string.Join(", ", metrics.Keys)}");
+                scores.Add(score);
+                onEpoch?.Invoke(epoch + 1, score);
+                if (best.Epoch == 0 || score > best.Score)
                 {
-                    best = (epoch + 1, accuracy);
+                    best = (epoch + 1, score, metrics);
                     if (options.Epochs > 1 && epoch + 1 < options.Epochs)
                     {
                         Dispose(bestSnapshot);
@@ -149,7 +148,8 @@ public static class Trainer
         var seconds = Math.Max(1e-9, trainClock.Elapsed.TotalSeconds);
         return new TrainOutcome
         {
-            Status = status, EpochAccuracies = accuracies, BestEpoch = best.Epoch, BestAccuracy = best.Accuracy,
+            Status = status, PrimaryMetric = data.PrimaryMetric, EpochScores = scores, BestEpoch = best.Epoch, BestScore = best.Score,
+            BestMetrics = best.Metrics,
             Steps = step, SkippedSteps = skipped, DivergedAtStep = divergedAt, DivergenceReason = divergence,
             TrainSeconds = trainClock.Elapsed.TotalSeconds,
             TotalSeconds = totalClock.Elapsed.TotalSeconds, ExamplesPerSecond = examples / seconds,

@@ -37,6 +37,4 @@ public sealed record TrainerOptions
     public int MaxConsecutiveSkippedSteps { get; init; } = 10;
     /// <summary>Seed for data order (the caller seeds torch before building the model).</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>Evaluation batch size.</summary>
-    public int EvalBatchSize { get; init; } = 128;
 }

@@ -2,6 +2,7 @@ using PeftGrid.Contracts.Trials;
 using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Tasks.Adapters;
+using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Runner;
 using TorchSharp;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Tasks.Adapters;
+using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Runner;
 using TorchSharp.PyBridge;
 
@@ -21,7 +22,7 @@ public class AdapterRoundTripTests
     [InlineData("prefix[l=4]", null, "PREFIX_TUNING", "classifier.dense.weight")]
     public void Saved_adapter_reloads_and_rescores_identically(string method, double? budget, string peftType, string expectedKey)
     {
-        using var execution = TrialExecutor.Execute(Spec(method, budget), TestData.Root, threads: 2);
+        using var execution = TrialExecutors.Default.Execute(Spec(method, budget), TestData.Root, new TrialRunOptions { Threads = 2 });
         Assert.True(execution.Result.Status == TrialStatus.Succeeded, execution.Result.Error);
         var folder = Path.Combine(Path.GetTempPath(), "peftgrid-adapter-" + Guid.NewGuid().ToString("N")[..10]);
         AdapterFiles.Save(folder, execution);
@@ -43,7 +44,7 @@ public class AdapterRoundTripTests
     [Fact]
     public void Loading_into_a_differently_configured_model_names_the_mismatch()
     {
-        using var execution = TrialExecutor.Execute(Spec("lora-attn[r=4]", null), TestData.Root, threads: 2);
+        using var execution = TrialExecutors.Default.Execute(Spec("lora-attn[r=4]", null), TestData.Root, new TrialRunOptions { Threads = 2 });
         var folder = Path.Combine(Path.GetTempPath(), "peftgrid-adapter-" + Guid.NewGuid().ToString("N")[..10]);
         AdapterFiles.Save(folder, execution);
         var path = Path.Combine(folder, AdapterFiles.ConfigFile);

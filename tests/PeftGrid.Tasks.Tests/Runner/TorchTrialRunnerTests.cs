@@ -87,9 +87,23 @@ public class TorchTrialRunnerTests
         {
             Assert.Contains(field, json);
         }
+        // The runner (so the grid) writes the training block the train command writes.
+        var t = a.Training!;
+        Assert.Equal((1, 32, 32, 64, 64), (t.Epochs, t.BatchSize, t.MaxLength, t.TrainExamples, t.EvalExamples));
+        Assert.Equal(Path.Combine("glue", "SST-2", "dev.tsv"), t.EvalFile);
+        Assert.Equal(2, t.Steps);
+        Assert.Equal([a.Metrics["accuracy"]], t.EpochAccuracies);
+        Assert.Equal((1e-3, (double?)null, 2), (t.LearningRate, t.PrefixLearningRate, t.Threads));   // lora-attn: no prefix encoder
+        Assert.Equal(t.EpochAccuracies, b.Training!.EpochAccuracies);
+        Assert.Equal(t.FinalTrainLoss, b.Training.FinalTrainLoss);
+        Assert.Contains("\"training\": {", json);
+        Assert.Contains("\"evalFile\": \"glue/SST-2/dev.tsv\"", json);
         var path = Path.Combine(Path.GetTempPath(), "peftgrid-result-" + Guid.NewGuid().ToString("N")[..8] + ".json");
         ResultJson.Write(path, a);
-        Assert.Equal(a.Metrics["accuracy"], ResultJson.Read(path).Metrics["accuracy"]);
+        var back = ResultJson.Read(path);
+        Assert.Equal(a.Metrics["accuracy"], back.Metrics["accuracy"]);
+        Assert.Equal(t, back.Training! with { EpochAccuracies = t.EpochAccuracies });
+        Assert.Equal(t.EpochAccuracies, back.Training.EpochAccuracies);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using PeftGrid.Tasks.Batching;
+using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Text;
 using PeftGrid.Tasks.Training;
 using TorchSharp;
@@ -29,7 +30,7 @@ public class TrainerNonFiniteTests
         var model = new ToyClassifier(128, 16, 2);
         options ??= new TrainerOptions { Epochs = 1, LearningRate = 1e-2, Seed = 3 };
         var outcome = Trainer.Train(model, model.Roles(),
-            new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0), DevSet.Count, options, CPU,
+            new ClassificationData(new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0)), options, CPU,
             info => onStep(info, model));
         return (outcome, model);
     }
@@ -55,7 +56,7 @@ public class TrainerNonFiniteTests
         Assert.All(model.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
         Assert.Equal(20, o.Steps);          // 640 / 32 batches, the skipped two included
         Assert.Equal(2, o.SkippedSteps);
-        Assert.True(o.BestAccuracy > 0.9, $"accuracy {o.BestAccuracy}");
+        Assert.True(o.BestScore > 0.9, $"accuracy {o.BestScore}");
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public class TrainerNonFiniteTests
         Assert.Equal(4, o.SkippedSteps);
         Assert.Equal(new long[] { 0, 0, 1, 1, 2, 3, 4 }, seen);
         Assert.Equal("gradient norm was NaN/inf in 3 consecutive steps up to step 7 (4 steps skipped in all)", o.DivergenceReason);
-        Assert.Empty(o.EpochAccuracies);
+        Assert.Empty(o.EpochScores);
         Assert.All(model.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
     }
 

@@ -1,4 +1,5 @@
 using PeftGrid.Tasks.Batching;
+using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Text;
 using PeftGrid.Tasks.Training;
 using TorchSharp;
@@ -32,7 +33,7 @@ public class TrainerTests
         var model = new ToyClassifier(128, 16, 2);
         var options = new TrainerOptions { Epochs = epochs, LearningRate = 1e-2, Seed = seed, BatchSize = 32 };
         var outcome = Trainer.Train(model, model.Roles(),
-            new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0), DevSet.Count, options, CPU,
+            new ClassificationData(new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0)), options, CPU,
             onStep is null ? null : info => onStep(info, model), cancellationToken: ct);
         return (outcome, model);
     }
@@ -43,8 +44,8 @@ public class TrainerTests
         var (o, model) = Run(7);
         Assert.Equal(TrainStatus.Completed, o.Status);
         Assert.Equal(40, o.Steps); // 2 epochs × 20 batches
-        Assert.Equal(2, o.EpochAccuracies.Count);
-        Assert.True(o.BestAccuracy >= 0.95, $"accuracy {o.BestAccuracy}");
+        Assert.Equal(2, o.EpochScores.Count);
+        Assert.True(o.BestScore >= 0.95, $"accuracy {o.BestScore}");
         Assert.True(o.FinalLoss < 0.5, $"loss {o.FinalLoss}");
         Assert.True(o.ExamplesPerSecond > 0);
         Assert.False(model.training); // left in eval mode
@@ -57,7 +58,7 @@ public class TrainerTests
         var (a, ma) = Run(11);
         var (b, mb) = Run(11);
         var (c, mc) = Run(12);
-        Assert.Equal(a.EpochAccuracies, b.EpochAccuracies);
+        Assert.Equal(a.EpochScores, b.EpochScores);
         Assert.Equal(a.FinalLoss, b.FinalLoss);
         foreach (var ((name, pa), (_, pb), (_, pc)) in ma.named_parameters().Zip(mb.named_parameters(), mc.named_parameters()))
         {
@@ -73,7 +74,7 @@ public class TrainerTests
         Assert.Equal(TrainStatus.Diverged, o.Status);
         Assert.Equal(6, o.DivergedAtStep);
         Assert.Equal(5, o.Steps);
-        Assert.Empty(o.EpochAccuracies);
+        Assert.Empty(o.EpochScores);
     }
 
     [Fact]
@@ -87,12 +88,12 @@ public class TrainerTests
             var w = m.named_parameters().Single(p => p.name == "classifier.weight").parameter;
             w.copy_(w * -1.0);
         });
-        Assert.Equal(3, o.EpochAccuracies.Count);
-        Assert.True(o.EpochAccuracies[2] < 0.5, $"sabotaged epoch {o.EpochAccuracies[2]}");
+        Assert.Equal(3, o.EpochScores.Count);
+        Assert.True(o.EpochScores[2] < 0.5, $"sabotaged epoch {o.EpochScores[2]}");
         Assert.NotEqual(3, o.BestEpoch);
-        Assert.Equal(o.EpochAccuracies.Max(), o.BestAccuracy);
+        Assert.Equal(o.EpochScores.Max(), o.BestScore);
         var (again, _) = Evaluator.Evaluate(model, new LengthBucketedBatcher(DevSet, 64, 0), CPU, DevSet.Count);
-        Assert.Equal(o.BestAccuracy, again, 12);
+        Assert.Equal(o.BestScore, again, 12);
     }
 
     [Fact]

@@ -1,0 +1,23 @@
+using PeftGrid.Tasks.Runner;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Tasks.Pipeline;
+
+/// <summary>
+/// What a kind of task is, for the trial pipeline (<see cref="TrialExecutor{TModel}"/>): how to read, subsample and tokenize
+/// the splits of a trial into <see cref="ITaskData{TModel}"/>, which then batches them, computes the training loss and
+/// evaluates. GLUE classification is <see cref="Classification.GlueClassificationTask"/>; a seq2seq task (generation,
+/// ROUGE/BLEU) is another implementation next to it, with its own model type, and never touches the classification path.
+/// </summary>
+/// <typeparam name="TModel">The model the task trains (contravariant: a task written for any
+/// <c>Module&lt;ids, types, mask, logits&gt;</c> serves every such classifier).</typeparam>
+public interface ITaskDefinition<in TModel> where TModel : nn.Module
+{
+    /// <summary>The task kind this definition implements, the key of <see cref="TrialExecutors"/> (<see cref="TaskKinds"/>).</summary>
+    string Kind { get; }
+
+    /// <summary>Reads the splits of <paramref name="plan"/>'s task from its data root, applies the profile's subsampling and
+    /// max length, and tokenizes them. Touches no torch random state.</summary>
+    /// <exception cref="IOException">A split file is missing or malformed (the message names file and line).</exception>
+    ITaskData<TModel> Load(TrialPlan plan);
+}

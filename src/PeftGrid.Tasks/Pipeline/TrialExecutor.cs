@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Adapters;
+using PeftGrid.Tasks.Runner;
+using PeftGrid.Tasks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PeftGrid.Tasks.Pipeline;
+
+/// <summary>
+/// Runs one trial of a task kind in this process from two injected parts: the task definition reads and tokenizes the splits
+/// and knows the loss and the metrics; the model factory loads the pretrained model with what the task needs and applies the
+/// configuration. In between, the executor seeds torch with the trial's seed, moves the model to the device, trains with
+/// <see cref="Trainer"/> (per-role rates from the plan), and writes the result with its <see cref="TrainingDetails"/>. Holds
+/// <see cref="TorchProcessState.Gate"/> while it uses torch's process-global random state.
+/// </summary>
+/// <typeparam name="TModel">The model the task trains.</typeparam>
+/// <param name="task">How the task reads, batches, computes its loss and evaluates.</param>
+/// <param name="models">How the model is built for a plan.</param>
+public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFactory<TModel> models) : ITrialExecutor
+    where TModel : nn.Module, IPeftModel
+{
+    /// <inheritdoc />
+    public string Kind => task.Kind;
+
+    /// <inheritdoc />
+    public TrialExecution Execute(TrialPlan plan, TrialRunOptions run)
+    {
+        var clock = Stopwatch.StartNew();
+        var spec = plan.Spec;
+        TModel? model = null;
+        using var gate = TorchProcessState.Gate.EnterScope();
+        try
+        {
+            using var meter = PeakMemoryMeter.Start();
+            var profile = spec.Profile;
+            var data = task.Load(plan);
+            torch.set_num_threads(run.Threads ?? Environment.ProcessorCount);
+            var device = torch.device(run.Device);
+            torch.manual_seed(spec.Seed);
+            model = models.Create(plan);
+            model.to(device);
+            var trainable = model.TrainableParameters().ToList();
+            var options = new TrainerOptions
+            {
+                Epochs = profile.Epochs, BatchSize = profile.BatchSize, LearningRate = plan.LearningRate, Seed = spec.Seed,
+                RoleLearningRates = LearningRateDefaults.RoleRates(plan.PrefixLearningRate),
+            };
+            var outcome = Trainer.Train(model, trainable, data, options, device, run.OnStep, cancellationToken: run.CancellationToken);
+
+            var budget = model.CountedBudget();
+            var status = outcome.Status switch
+            {
+                TrainStatus.Completed => TrialStatus.Succeeded,
+                TrainStatus.Diverged => TrialStatus.Diverged,
+                _ => TrialStatus.Cancelled,
+            };
+            var result = TrialResults.Base(spec, plan) with
+            {
+                Budget = new BudgetReport
+                {
+                    PaperCount = budget.PaperCount, TrainableCount = budget.TrainableCount,
+                    TotalCount = budget.TotalCount, Percent = budget.Percent,
+                },
+                Status = status,
+                Metrics = outcome.BestMetrics,
+                BestEpoch = outcome.BestEpoch,
+                DivergedAtStep = outcome.DivergedAtStep,
+                SkippedSteps = outcome.SkippedSteps,
+                TrainSeconds = clock.Elapsed.TotalSeconds,
+                ExamplesPerSecond = outcome.ExamplesPerSecond,
+                PeakMemoryBytes = meter.PeakBytes,
+                Error = status switch
+                {
+                    TrialStatus.Diverged => outcome.DivergenceReason,
+                    TrialStatus.Cancelled => "cancelled",
+                    _ => null,
+                },
+                Training = Details(plan, data, options, outcome, meter.BaselineBytes, trainable.Any(p => p.Role == ParameterRole.PrefixEncoder)),
+            };
+            return new TrialExecution { Result = result, Plan = plan, Model = model };
+        }
+        catch (Exception e)
+        {
+            model?.Dispose();
+            return new TrialExecution { Result = TrialResults.Failed(spec, e.Message, clock.Elapsed, plan), Plan = plan };
+        }
+    }
+
+    private static TrainingDetails Details(TrialPlan plan, ITaskData<TModel> data, TrainerOptions options, TrainOutcome outcome,
+        long baselineBytes, bool trainsPrefixEncoder) => new()
+    {
+        LearningRate = plan.LearningRate,
+        PrefixLearningRate = trainsPrefixEncoder ? plan.PrefixLearningRate : null,
+        Epochs = options.Epochs,
+        BatchSize = options.BatchSize,
+        MaxLength = plan.Spec.Profile.MaxLength,
+        TrainExamples = data.TrainCount,
+        EvalExamples = data.EvalCount,
+        EvalFile = data.EvalFile,
+        Steps = outcome.Steps,
+        EpochAccuracies = outcome.EpochScores,
+        FinalTrainLoss = double.IsFinite(outcome.FinalLoss) ? outcome.FinalLoss : null,
+        TrainOnlySeconds = outcome.TrainSeconds,
+        TokensPerSecond = outcome.TokensPerSecond,
+        BaselineMemoryBytes = baselineBytes,
+        Threads = torch.get_num_threads(),
+        WeightDecay = options.WeightDecay,
+        WarmupRatio = options.WarmupRatio,
+        MaxGradNorm = options.MaxGradNorm,
+        MaxConsecutiveSkippedSteps = options.MaxConsecutiveSkippedSteps,
+    };
+}

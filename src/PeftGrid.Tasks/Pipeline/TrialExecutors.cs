@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Models.Bert;
+using PeftGrid.Tasks.Classification;
+using PeftGrid.Tasks.Runner;
+
+namespace PeftGrid.Tasks.Pipeline;
+
+/// <summary>
+/// The trial executors of this build, keyed by task kind (<see cref="TaskKinds"/>): a plan goes to the executor of its
+/// <see cref="TrialPlan.TaskKind"/>. <see cref="Default"/> holds GLUE classification (<see cref="GlueClassificationTask"/> +
+/// <see cref="ClassifierFactory"/>); a seq2seq task registers its own executor next to it.
+/// </summary>
+public sealed class TrialExecutors
+{
+    private readonly Dictionary<string, ITrialExecutor> byKind = new(StringComparer.Ordinal);
+
+    /// <summary>A registry of <paramref name="executors"/>.</summary>
+    /// <exception cref="ArgumentException">Two executors for one kind.</exception>
+    public TrialExecutors(IEnumerable<ITrialExecutor> executors)
+    {
+        foreach (var e in executors)
+        {
+            if (!byKind.TryAdd(e.Kind, e)) throw new ArgumentException($"two trial executors for task kind '{e.Kind}'", nameof(executors));
+        }
+    }
+
+    /// <summary>This build's executors: GLUE classification on a <see cref="SequenceClassifier"/>.</summary>
+    public static TrialExecutors Default { get; } = new([new TrialExecutor<SequenceClassifier>(new GlueClassificationTask(), new ClassifierFactory())]);
+
+    /// <summary>The task kinds with an executor, sorted.</summary>
+    public IReadOnlyList<string> Kinds => byKind.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The executor of <paramref name="kind"/>.</summary>
+    /// <exception cref="ArgumentException">No executor for it; the message lists the kinds there are.</exception>
+    public ITrialExecutor For(string kind) => byKind.TryGetValue(kind, out var e) ? e
+        : throw new ArgumentException($"no trial executor for task kind '{kind}' (known: {string.Join(", ", Kinds)})");
+
+    /// <summary>Validates <paramref name="spec"/> (<see cref="TrialPlan.Create"/>) and runs it with the executor of its task kind.
+    /// Never throws for a bad cell: a validation error becomes a <see cref="TrialStatus.Failed"/> result with the reason.</summary>
+    /// <param name="spec">The cell.</param>
+    /// <param name="dataRoot">Data root, or null for the default (<see cref="Data.DataRoot"/>).</param>
+    /// <param name="run">Device, threads, progress, cancellation; null = CPU with every processor.</param>
+    public TrialExecution Execute(TrialSpec spec, string? dataRoot, TrialRunOptions? run = null)
+    {
+        var clock = Stopwatch.StartNew();
+        TrialPlan plan;
+        ITrialExecutor executor;
+        try
+        {
+            plan = TrialPlan.Create(spec, dataRoot);
+            executor = For(plan.TaskKind);
+        }
+        catch (Exception e)
+        {
+            return new TrialExecution { Result = TrialResults.Failed(spec, e.Message, clock.Elapsed) };
+        }
+        return executor.Execute(plan, run ?? new TrialRunOptions());
+    }
+}

@@ -1,0 +1,17 @@
+using PeftGrid.Tasks.Training;
+
+namespace PeftGrid.Tasks.Pipeline;
+
+/// <summary>Where and how one trial runs in this process (not part of the cell: the same cell gives the same result on any device
+/// and thread count up to floating-point reduction order).</summary>
+public sealed record TrialRunOptions
+{
+    /// <summary>Torch device string (<c>cpu</c>, <c>cuda:0</c>). Default <c>cpu</c>.</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>libtorch intra-op threads; null = the processor count. Fixed threads keep runs reproducible.</summary>
+    public int? Threads { get; init; }
+    /// <summary>Called after every optimizer step (applied or skipped); may be null.</summary>
+    public Action<TrainStepInfo>? OnStep { get; init; }
+    /// <summary>Stops training between steps (status Cancelled).</summary>
+    public CancellationToken CancellationToken { get; init; }
+}
