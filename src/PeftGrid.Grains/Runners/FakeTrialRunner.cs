@@ -25,7 +25,8 @@ public sealed class FakeRunnerOptions
 
 /// <summary>
 /// A deterministic stand-in for the torch runner, used only by scheduling tests, benchmarks and the silo-kill test:
-/// sleeps <see cref="FakeRunnerOptions.CellMilliseconds"/>, then returns an accuracy derived from the spec's hash.
+/// sleeps <see cref="FakeRunnerOptions.CellMilliseconds"/>, then returns an accuracy derived from the spec's hash and, like the
+/// torch runner, a training block (<see cref="TrainingOf"/>).
 /// Counts runs per cell in <see cref="Runs"/> (per process) and optionally in a run log file.
 /// </summary>
 public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
@@ -99,6 +100,23 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
             ExamplesPerSecond = 1000,
             BestEpoch = 1,
             Versions = new Dictionary<string, string> { ["runner"] = "fake" },
+            Training = status == TrialStatus.Succeeded ? TrainingOf(spec) : null,
+        };
+    }
+
+    /// <summary>The training block the fake runner reports for a succeeded <paramref name="spec"/>: the profile's settings, one
+    /// epoch at <see cref="ScoreOf"/>, 1,000 training and 100 evaluation examples unless the profile caps them lower.</summary>
+    public static TrainingDetails TrainingOf(TrialSpec spec)
+    {
+        var p = spec.Profile;
+        var train = Math.Min(p.MaxTrainExamples ?? 1000, 1000);
+        return new TrainingDetails
+        {
+            LearningRate = p.LearningRate ?? 1e-3, PrefixLearningRate = p.PrefixLearningRate, Epochs = p.Epochs, BatchSize = p.BatchSize,
+            MaxLength = p.MaxLength, TrainExamples = train, EvalExamples = Math.Min(p.MaxEvalExamples ?? 100, 100), EvalFile = "fake/dev.tsv",
+            Steps = (long)p.Epochs * ((train + p.BatchSize - 1) / Math.Max(1, p.BatchSize)),
+            EpochAccuracies = Enumerable.Repeat(ScoreOf(spec), p.Epochs).ToList(), FinalTrainLoss = 0.5, Threads = 1,
+            WeightDecay = 0.1, WarmupRatio = 0.06, MaxGradNorm = 1.0, MaxConsecutiveSkippedSteps = 10,
         };
     }
 

@@ -58,6 +58,16 @@ public class SweepCommandTests
         var results = Directory.GetFiles(outDir, "result.json", SearchOption.AllDirectories);
         using var board = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "leaderboard.json")));
         Assert.True(results.Length == 18, $"{results.Length} result files");
+        // Each result.json has the training block the train command writes (demo-sst2's profile: 3,000 examples, max length 64).
+        foreach (var file in results)
+        {
+            using var result = JsonDocument.Parse(File.ReadAllText(file));
+            var training = result.RootElement.GetProperty("training");
+            Assert.Equal(1000, training.GetProperty("trainExamples").GetInt32());   // the fake runner's cap
+            Assert.Equal(64, training.GetProperty("maxLength").GetInt32());
+            Assert.Equal(1, training.GetProperty("epochAccuracies").GetArrayLength());
+            Assert.Equal(result.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble(), training.GetProperty("epochAccuracies")[0].GetDouble());
+        }
         var png = File.ReadAllBytes(Path.Combine(outDir, "leaderboard.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
         Assert.True(png.Length > 10_000, $"PNG of {png.Length} bytes");

@@ -89,6 +89,13 @@ public class TrainEvalCommandTests
         Assert.Equal("lora-attn[r=12,alpha=24]", root.GetProperty("method").GetString());
         var accuracy = root.GetProperty("metrics").GetProperty("accuracy").GetDouble();
         Assert.InRange(accuracy, 0.0, 1.0);
+        var training = root.GetProperty("training");
+        Assert.Equal((64, 128, 32, 2), (training.GetProperty("trainExamples").GetInt32(), training.GetProperty("evalExamples").GetInt32(),
+            training.GetProperty("maxLength").GetInt32(), training.GetProperty("steps").GetInt32()));   // 2 batches of 32
+        Assert.Equal("glue/SST-2/dev.tsv", training.GetProperty("evalFile").GetString());
+        Assert.Equal(accuracy, training.GetProperty("epochAccuracies")[0].GetDouble());
+        Assert.Equal(JsonValueKind.Null, training.GetProperty("prefixLearningRate").ValueKind);
+        Assert.Equal(2, training.GetProperty("threads").GetInt32());
         Assert.True(File.Exists(Path.Combine(adapter, "adapter_model.safetensors")));
         Assert.True(File.Exists(Path.Combine(adapter, "adapter_config.json")));
 

@@ -47,6 +47,8 @@ public class Sst2SweepTests(ITestOutputHelper output)
             output.WriteLine($"{r.Method}: accuracy {r.Metrics["accuracy"]:P2}, {r.Budget.Percent:0.###} %, {r.ExamplesPerSecond:0.0} ex/s, {r.TrainSeconds:0} s");
             Assert.Equal(TrialStatus.Succeeded, r.Status);
             Assert.True(r.Metrics["accuracy"] > 0.6, $"{r.Method}: accuracy {r.Metrics["accuracy"]:P2} is not above chance (50 %) by a margin");
+            Assert.Equal((1200, 400, 48, 38L), (r.Training!.TrainExamples, r.Training.EvalExamples, r.Training.MaxLength, r.Training.Steps));   // ⌈1200 / 32⌉ steps
+            Assert.Equal([r.Metrics["accuracy"]], r.Training.EpochAccuracies);
         }
         Assert.Equal("lora-attn[r=12,alpha=24]", results.Single(r => r.Method.StartsWith("lora-attn", StringComparison.Ordinal)).Method);
 
