@@ -21,7 +21,7 @@ public static class SweepRunCommand
         var embedded = new Option<bool>("--embedded") { Description = "Run on an in-process single-silo cluster (the default without --redis/--gateway-port)" };
         var data = new Option<string?>("--data") { Description = "Data root for the embedded cluster's trainer (default $PEFTGRID_DATA or ../shared/data)" };
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "sweep-out" };
-        var devices = new Option<string[]>("--devices") { Description = "Embedded workers, e.g. cpu:0 (default cpu:0)", AllowMultipleArgumentsPerToken = true };
+        var devices = new Option<string[]>("--devices") { Description = "Embedded workers, e.g. cpu:0 (default cpu:0; the torch runner trains on one device per process)", AllowMultipleArgumentsPerToken = true };
         var runner = new Option<string>("--runner") { Description = "Embedded trial runner: torch (default) or fake (tests only)", DefaultValueFactory = _ => "torch", Hidden = true };
         var conn = new SweepConnection();
         foreach (var o in new Option[] { grid, embedded, data, output, devices, runner })

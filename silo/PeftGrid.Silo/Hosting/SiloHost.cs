@@ -28,7 +28,8 @@ public static class SiloHost
     /// <param name="args">Command-line configuration (<c>--PeftGrid:SiloPort 11112</c>).</param>
     /// <param name="overrides">Configuration applied last (embedded clusters, tests).</param>
     /// <param name="runner">The trial runner; null = from <see cref="SiloSettings.Runner"/>.</param>
-    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid, e.g. several devices for the torch runner
+    /// (<see cref="RunnerFactory.CheckDevices"/>).</exception>
     public static IHost Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, ITrialRunner? runner = null)
     {
         var config = new ConfigurationManager();
@@ -40,6 +41,7 @@ public static class SiloHost
         var settings = config.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings();
         var redis = config.GetConnectionString("Redis");
         runner ??= RunnerFactory.Create(settings);
+        RunnerFactory.CheckDevices(settings.Workers, runner);
         if (settings.Dashboard.Enabled)
         {
             var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });

@@ -4,7 +4,8 @@ namespace PeftGrid.Grains.Workers;
 public sealed class WorkerOptions
 {
     /// <summary>One worker per entry, e.g. <c>cpu:0</c>, <c>cuda:0</c>, <c>cuda:1</c>; empty means <c>cpu:0</c>
-    /// (see <see cref="WorkerSlots"/>). Starts empty because the configuration binder appends to a pre-filled list.</summary>
+    /// (see <see cref="WorkerSlots"/>). Starts empty because the configuration binder appends to a pre-filled list. The torch runner
+    /// takes one device per silo process (the silo refuses more at startup); several entries are for runners without torch state.</summary>
     public List<string> Devices { get; set; } = [];
 
     /// <summary>The worker slots to run: the distinct <see cref="Devices"/>, or <c>cpu:0</c> when none are configured.</summary>

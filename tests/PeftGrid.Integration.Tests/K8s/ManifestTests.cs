@@ -1,6 +1,9 @@
 using k8s;
 using k8s.Models;
+using PeftGrid.Grains.Workers;
 using PeftGrid.Silo.Hosting;
+using PeftGrid.Tasks.Pipeline;
+using PeftGrid.Tasks.Runner;
 using Xunit;
 
 namespace PeftGrid.Integration.Tests.K8s;
@@ -60,6 +63,13 @@ public class ManifestTests
         Assert.Equal(env["PeftGrid__ClusterId"].Value, labels["orleans/clusterId"]);
         Assert.Equal("1", container.Resources.Limits["nvidia.com/gpu"].ToString());
         Assert.StartsWith("cuda:", env["PeftGrid__Workers__Devices__0"].Value);
+        // The torch runner trains on one device per silo process: one device, one GPU per pod, and the silo's check agrees.
+        var devices = env.Keys.Where(k => k.StartsWith("PeftGrid__Workers__Devices__", StringComparison.Ordinal)).Select(k => env[k].Value).ToList();
+        var device = Assert.Single(devices);
+        Assert.Equal(1, TorchProcessState.DevicesPerProcess);
+        Assert.Equal(env["PeftGrid__Workers__Devices__0"].Value, device);
+        Assert.Equal("torch", env["PeftGrid__Runner"].Value);
+        RunnerFactory.CheckDevices(new WorkerOptions { Devices = devices }, new TorchTrialRunner(TestData.Root));
     }
 
     [Fact]
