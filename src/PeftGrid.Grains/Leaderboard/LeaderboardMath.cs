@@ -31,7 +31,8 @@ public static class LeaderboardMath
         }
         return new LeaderboardEntry
         {
-            CellId = spec.CellId, Task = spec.Task, Model = spec.Model, Method = spec.Method, ResolvedMethod = result.Method,
+            CellId = spec.CellId, Task = spec.Task, Model = spec.Model,
+            Method = CellIdentity.Method(spec.Method, spec.Model, spec.BudgetPercent), ResolvedMethod = result.Method,
             Tier = spec.BudgetPercent, Seed = spec.Seed, Score = metric.Value, Metric = metric.Name,
             PaperCount = result.Budget.PaperCount, TrainableCount = result.Budget.TrainableCount, Percent = result.Budget.Percent,
             TrainSeconds = result.TrainSeconds,
