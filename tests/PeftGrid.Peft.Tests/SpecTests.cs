@@ -1,4 +1,5 @@
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Peft.Specs;
 using Xunit;
@@ -37,8 +38,8 @@ public class SpecTests
     {
         var union = PeftConfig.Parse("prefix[l=30]|scaled-pa[r=512,s=4]");
         Assert.Equal("prefix[l=30,mid=800,gate=concat]|scaled-pa[r=512,s=4]", union.Spec);
-        Assert.Equal(ParameterBudget.Count(PeftConfig.Parse("mam[l=30,r=512,s=4]"), ModelShape.RobertaBase).PaperCount,
-            ParameterBudget.Count(union, ModelShape.RobertaBase).PaperCount);
+        Assert.Equal(ParameterBudget.Count(PeftConfig.Parse("mam[l=30,r=512,s=4]"), ModelCatalog.RobertaBase.Shape).PaperCount,
+            ParameterBudget.Count(union, ModelCatalog.RobertaBase.Shape).PaperCount);
     }
 
     [Fact]
@@ -83,8 +84,8 @@ public class SpecTests
     [Fact]
     public void RLargerThanDIsAnError()
     {
-        var e = Assert.Throws<ArgumentException>(() => PeftConfig.Parse("pa-ffn[r=600]").ValidateFor(ModelShape.MiniLM));
+        var e = Assert.Throws<ArgumentException>(() => PeftConfig.Parse("pa-ffn[r=600]").ValidateFor(ModelCatalog.MiniLM.Shape));
         Assert.Contains("r=600 is larger than the model's hidden size d=384", e.Message);
-        PeftConfig.Parse("pa-ffn[r=384]").ValidateFor(ModelShape.MiniLM);
+        PeftConfig.Parse("pa-ffn[r=384]").ValidateFor(ModelCatalog.MiniLM.Shape);
     }
 }

@@ -1,14 +1,8 @@
 namespace PeftGrid.Client.Grids;
 
-/// <summary>The names a grid file may use: tasks, models and method presets (DESIGN.md §2).</summary>
+/// <summary>The method presets a grid file may use (DESIGN.md §2); tasks and models are in the torch-free catalogs.</summary>
 public static class GridCatalog
 {
-    /// <summary>Known tasks. Whether this build can run one is the runner's call (refused at submission otherwise).</summary>
-    public static readonly IReadOnlyList<string> Tasks = ["sst2", "mnli", "xsum", "wmt16-en-ro"];
-
-    /// <summary>Known model names; a path (containing <c>/</c>) to an HF checkpoint folder is accepted too.</summary>
-    public static readonly IReadOnlyList<string> Models = ["minilm", "bert-base-uncased", "roberta-base", "bart-large", "mbart-large-cc25"];
-
     /// <summary>Method presets; a spec joins parts with <c>|</c>, each part a preset with optional <c>[k=v,...]</c> sizes.</summary>
     public static readonly IReadOnlyList<string> Presets =
     [
@@ -51,7 +45,4 @@ public static class GridCatalog
         }
         return null;
     }
-
-    /// <summary>True for a known model name or a checkpoint path.</summary>
-    public static bool IsModel(string model) => Models.Contains(model) || model.Contains('/') || model.Contains('\\');
 }

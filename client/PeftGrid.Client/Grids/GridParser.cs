@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Catalog;
 
 namespace PeftGrid.Client.Grids;
 
@@ -30,11 +31,13 @@ public static class GridParser
         return Parse(File.ReadAllText(nameOrPath), System.IO.Path.GetFileNameWithoutExtension(nameOrPath), methodCheck);
     }
 
-    /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>.</summary>
+    /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>. Tasks and models come back by their
+    /// canonical catalog names (<c>sst-2</c> → <c>sst2</c>), a checkpoint folder path as written.</summary>
     /// <param name="json">The grid JSON.</param>
     /// <param name="defaultName">Name of a grid without a <c>name</c>.</param>
     /// <param name="methodCheck">Optional full validation of a method spec (see <see cref="Load"/>).</param>
-    /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model/method or an empty list.</exception>
+    /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model (per <see cref="TaskCatalog"/> and
+    /// <see cref="ModelCatalog"/>)/method or an empty list.</exception>
     public static GridDefinition Parse(string json, string defaultName = "grid", Func<string, string?>? methodCheck = null)
     {
         using var doc = GridJson.Parse(Encoding.UTF8.GetBytes(json));
@@ -49,13 +52,13 @@ public static class GridParser
         }
         var tasks = GridJson.List(Required(root, "tasks", "task"), Path(root, "tasks", "task"), (e, p) =>
         {
-            var t = GridJson.String(e, p).ToLowerInvariant();
-            return GridCatalog.Tasks.Contains(t) ? t : throw new GridFormatException(p, $"unknown task '{t}' (known: {string.Join(", ", GridCatalog.Tasks)})");
+            var t = GridJson.String(e, p);
+            return TaskCatalog.TryFind(t)?.Name ?? throw new GridFormatException(p, $"unknown task '{t}'; allowed: {TaskCatalog.Allowed}");
         });
         var models = GridJson.List(Required(root, "models", "model"), Path(root, "models", "model"), (e, p) =>
         {
             var m = GridJson.String(e, p);
-            return GridCatalog.IsModel(m) ? m : throw new GridFormatException(p, $"unknown model '{m}' (known: {string.Join(", ", GridCatalog.Models)}, or a checkpoint folder path)");
+            return ModelCatalog.TryFind(m)?.Name ?? (ModelCatalog.IsCheckpointPath(m) ? m.Trim() : throw new GridFormatException(p, ModelCatalog.Unknown(m).Message));
         });
         var methods = GridJson.List(Required(root, "methods", null), "$.methods", (e, p) => Method(e, p, methodCheck), allowSingle: false);
         var budgets = root.TryGetProperty("budgets", out var b) ? GridJson.List(b, "$.budgets", GridJson.Budget) : [null];
