@@ -1,5 +1,6 @@
 using PeftGrid.Models;
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Catalog;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -32,7 +33,7 @@ public class PoolingTests
     [Fact]
     public void MiniLmDefaultsToTheMeanPoolingItWasPretrainedWith()
     {
-        Assert.Equal(ClassifierPooling.Mean, ModelCatalog.DefaultPooling("minilm"));
-        Assert.Equal(ClassifierPooling.Cls, ModelCatalog.DefaultPooling("roberta-base"));
+        Assert.Equal(ClassifierPooling.Mean, ModelLoader.DefaultPooling("minilm"));
+        Assert.Equal(ClassifierPooling.Cls, ModelLoader.DefaultPooling("roberta-base"));
     }
 }

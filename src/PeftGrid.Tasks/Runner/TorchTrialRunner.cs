@@ -1,4 +1,7 @@
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Catalog;
+using PeftGrid.Tasks.Data;
+using PeftGrid.Tasks.Text;
 
 namespace PeftGrid.Tasks.Runner;
 
@@ -8,6 +11,18 @@ namespace PeftGrid.Tasks.Runner;
 /// </summary>
 public sealed class TorchTrialRunner : ITrialRunner
 {
+    /// <summary>
+    /// What this build's trainer runs: the catalog's runnable tasks (<see cref="TaskEntry.Runnable"/>, each with a
+    /// <see cref="GlueTask"/> reader) and the catalog models it can tokenize and load here — WordPiece-uncased
+    /// (<see cref="WordPieceEncoder.MiniLm"/>) with bundled weights, i.e. <c>minilm</c>. No checkpoint folders yet.
+    /// </summary>
+    public static RunnerCapabilities Supported { get; } = new()
+    {
+        Tasks = TaskCatalog.All.Where(t => t.Runnable).Select(t => t.Name).ToList(),
+        Models = ModelCatalog.All.Where(m => m.Tokenizer == TokenizerKind.WordPieceUncased && m.Weights == WeightsSource.BundledOnnx)
+            .Select(m => m.Name).ToList(),
+    };
+
     private readonly string _dataRoot;
     private readonly int? _threads;
 
@@ -21,6 +36,9 @@ public sealed class TorchTrialRunner : ITrialRunner
         _dataRoot = dataRoot;
         _threads = threads;
     }
+
+    /// <inheritdoc />
+    public RunnerCapabilities Capabilities => Supported;
 
     /// <inheritdoc />
     public string? Refusal(TrialSpec spec)

@@ -66,7 +66,7 @@ public static class TrialExecutor
             torch.set_num_threads(threads ?? Environment.ProcessorCount);
             var torchDevice = torch.device(device);
             torch.manual_seed(spec.Seed);
-            model = ModelCatalog.LoadClassifier(spec.Model.Trim().ToLowerInvariant(), plan.Task.NumLabels);
+            model = ModelLoader.LoadClassifier(spec.Model, plan.Task.NumLabels);
             model.ApplyPeft(plan.Config);
             model.to(torchDevice);
             var trainable = model.TrainableParameters().Select(p => (p.Name, p.Parameter)).ToList();
