@@ -12,7 +12,7 @@ public class CellCheckTests
         Assert.Same(TaskCatalog.Sst2, cell.Task);
         Assert.Same(ModelCatalog.MiniLM, cell.Model);
         Assert.Equal("minilm", cell.ModelName);
-        Assert.Equal("lora-attn[r=12,alpha=32]", cell.Config.Spec); // 4·r·d·L = 4·12·384·6 = 110,592 = 0.490 % of 22,565,376
+        Assert.Equal("lora-attn[r=12,alpha=24]", cell.Config.Spec); // s = 32/16 = 2 kept: alpha = 2·12; 4·r·d·L = 4·12·384·6 = 110,592 = 0.490 % of 22,565,376
         Assert.Equal(110_592, cell.Solution!.Counts.PaperCount);
     }
 
