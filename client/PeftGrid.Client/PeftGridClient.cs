@@ -115,14 +115,19 @@ public sealed class PeftGridClient : IAsyncDisposable
         return snaps.Where(s => s.Result is not null).Select(s => s.Result!).ToList();
     }
 
-    /// <summary>Status every <paramref name="interval"/> until the sweep is complete (the last status included).</summary>
-    public async IAsyncEnumerable<SweepStatus> WatchAsync(string sweepId, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Status every <paramref name="interval"/> until the sweep is complete or <paramref name="until"/> holds (the last status included).</summary>
+    /// <param name="sweepId">The sweep.</param>
+    /// <param name="interval">Time between polls.</param>
+    /// <param name="cancellationToken">Stops watching.</param>
+    /// <param name="until">Also stop when this holds, e.g. <c>s =&gt; s.IsStalled</c>; null = only on completion.</param>
+    public async IAsyncEnumerable<SweepStatus> WatchAsync(string sweepId, TimeSpan interval,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default, Func<SweepStatus, bool>? until = null)
     {
         while (true)
         {
             var status = await GetStatusAsync(sweepId);
             yield return status;
-            if (status.IsComplete)
+            if (status.IsComplete || until?.Invoke(status) == true)
             {
                 yield break;
             }

@@ -100,11 +100,11 @@ public static class TrainBenchmark
     private static Row Measure(string method, int steps, int warmup)
     {
         using var processMeter = PeakMemoryMeter.Start();
-        var shape = ModelCatalog.Shape("minilm");
+        var shape = ModelLoader.Shape("minilm");
         var config = PeftConfig.Parse(method);
         if (config.Backbone == BackboneTraining.Frozen) config = BudgetSolver.Solve(config, shape, 0.5).Config;
         torch.manual_seed(0);
-        using var model = ModelCatalog.LoadClassifier("minilm", 2);
+        using var model = ModelLoader.LoadClassifier("minilm", 2);
         model.ApplyPeft(config);
         model.train();
         var trainable = model.TrainableParameters().ToList();

@@ -31,9 +31,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainKeys.Storage, ob => ob.Configure<IServiceProvider>((o, sp) =>
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));
+            var runner = new FakeTrialRunner(Fake);
             silo.Services.AddPeftGridWorkers(
                 new WorkerOptions { Devices = ["cpu:0", "cpu:1", "cpu:2", "cpu:3"], PollMilliseconds = 20 },
-                new FakeTrialRunner(Fake));
+                runner, runner.Admission);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

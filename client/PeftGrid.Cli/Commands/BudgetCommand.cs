@@ -4,6 +4,7 @@ using System.Text.Json;
 using PeftGrid.Contracts.Json;
 using PeftGrid.Models;
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 using Spectre.Console;
 
@@ -36,7 +37,7 @@ public static class BudgetCommand
     /// <exception cref="ArgumentException">Unknown model/method, bad sizes, or an unreachable target.</exception>
     public static BudgetReport Compute(string model, string method, double? target)
     {
-        var shape = ModelCatalog.Shape(model);
+        var shape = ModelLoader.Shape(model);
         var config = PeftConfig.Parse(method).ValidateFor(shape);
         if (target is { } t)
         {
@@ -53,7 +54,7 @@ public static class BudgetCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "minilm, bert-base-uncased, roberta-base, or an HF config.json folder", Required = true };
+        var model = new Option<string>("--model") { Description = ModelCatalog.Allowed, Required = true };
         var method = new Option<string>("--method") { Description = "method spec, e.g. lora-attn or \"mam[l=16,r=16,s=2]\"", Required = true };
         var target = new Option<string?>("--target") { Description = "budget tier in % of the model's parameters, e.g. 0.5%" };
         var json = new Option<bool>("--json") { Description = "print JSON" };

@@ -95,9 +95,11 @@ public static class SweepCommand
         return c;
     }
 
-    /// <summary>One-line status: <c>id: queued/running/done/failed</c>.</summary>
+    /// <summary>One-line status: <c>id: queued/running/done/failed</c>, then why cells wait
+    /// (<c>; waiting: 9 cells: no worker runs model roberta-base</c>).</summary>
     public static string Line(SweepStatus s) =>
-        $"{s.SweepId}: {s.Total} cells — queued {s.Pending}, running {s.Running}, succeeded {s.Succeeded}, failed {s.Failed}, cancelled {s.Cancelled}, refused {s.Refused}{(s.IsCancelled ? " (cancelled)" : "")}";
+        $"{s.SweepId}: {s.Total} cells — queued {s.Pending}, running {s.Running}, succeeded {s.Succeeded}, failed {s.Failed}, cancelled {s.Cancelled}, refused {s.Refused}{(s.IsCancelled ? " (cancelled)" : "")}" +
+        string.Concat(s.Waiting.Select(w => $"; waiting: {w.Cells} cells: {w.Reason}"));
 
     /// <summary>Prints what a submission did; duplicates and refusals go to stderr.</summary>
     public static void Report(bool json, SubmitResult result, GridExpansion expansion)

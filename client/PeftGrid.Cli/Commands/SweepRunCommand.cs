@@ -47,7 +47,8 @@ public static class SweepRunCommand
             var clock = Stopwatch.StartNew();
             var submitted = await client.SubmitAsync(expansion.Request);
             SweepCommand.Report(json, submitted, expansion);
-            var status = await FollowAsync(client, expansion.Request.SweepId, json, ct);
+            // An embedded cluster is all the workers there will be: stop once what is left waits for a worker it lacks.
+            var status = await FollowAsync(client, expansion.Request.SweepId, json, ct, stopWhenStalled: cluster is not null);
             var results = await client.GetResultsAsync(status.SweepId);
             var boards = new List<LeaderboardView>();
             foreach (var key in status.Boards)
@@ -67,6 +68,10 @@ public static class SweepRunCommand
                 {
                     Console.Error.WriteLine($"peftgrid: failed: cell {failed.CellId} ({failed.Spec.Method}, {failed.Spec.BudgetPercent}%, seed {failed.Spec.Seed}): {failed.Error}");
                 }
+                foreach (var w in status.Waiting)
+                {
+                    Console.Error.WriteLine($"peftgrid: not run: {w.Cells} cells: {w.Reason}"); // left queued in the (embedded) cluster
+                }
                 Console.WriteLine($"{SweepCommand.Line(status)}; wall time {clock.Elapsed.TotalSeconds:0.0} s; wrote {written.Count} files to {Path.GetFullPath(dir)}");
             }
             return 0;
@@ -75,15 +80,22 @@ public static class SweepRunCommand
     }
 
     /// <summary>Polls the sweep to completion, showing queued/running/done/failed and an ETA unless <paramref name="quiet"/>.</summary>
-    public static async Task<SweepStatus> FollowAsync(PeftGridClient client, string sweepId, bool quiet, CancellationToken ct)
+    /// <param name="client">The cluster.</param>
+    /// <param name="sweepId">The sweep.</param>
+    /// <param name="quiet">No progress output.</param>
+    /// <param name="ct">Stops following.</param>
+    /// <param name="stopWhenStalled">Also stop when workers have registered and every pending cell waits for a capability none has
+    /// (<see cref="SweepStatus.IsStalled"/>): right for an embedded cluster, which gains no worker later.</param>
+    public static async Task<SweepStatus> FollowAsync(PeftGridClient client, string sweepId, bool quiet, CancellationToken ct, bool stopWhenStalled = false)
     {
+        Func<SweepStatus, bool>? until = stopWhenStalled ? s => s.IsStalled && s.Workers > 0 : null;
         var clock = Stopwatch.StartNew();
         var first = await client.GetStatusAsync(sweepId);
         var eta = new SweepEta(first.Done);
         if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             var last = "";
-            await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct))
+            await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct, until))
             {
                 var estimate = eta.Estimate(s, clock.Elapsed);
                 var counts = Describe(s, null); // a log line per change of the counts, not per tick of the ETA
@@ -100,7 +112,7 @@ public static class SweepRunCommand
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(async ctx =>
         {
             var bar = ctx.AddTask(Markup.Escape(sweepId), maxValue: Math.Max(1, first.Total));
-            await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct))
+            await foreach (var s in client.WatchAsync(sweepId, TimeSpan.FromMilliseconds(500), ct, until))
             {
                 bar.Value = s.Done;
                 bar.Description = Markup.Escape(Describe(s, eta.Estimate(s, clock.Elapsed)));
@@ -110,11 +122,13 @@ public static class SweepRunCommand
         return final;
     }
 
-    /// <summary>Progress line: cells queued / running / done / failed (/ cancelled) and the ETA (<c>…</c> until a cell has finished).</summary>
+    /// <summary>Progress line: cells queued (of which waiting for a worker that can run them) / running / done / failed (/ cancelled)
+    /// and the ETA (<c>…</c> until a cell has finished).</summary>
     public static string Describe(SweepStatus s, TimeSpan? eta)
     {
         var remaining = s.Pending + s.Running;
-        return $"queued {s.Pending}, running {s.Running}, done {s.Succeeded}, failed {s.Failed}" +
+        return $"queued {s.Pending}" + (s.WaitingCount > 0 ? $" ({s.WaitingCount} waiting: {s.Waiting[0].Reason})" : "") +
+               $", running {s.Running}, done {s.Succeeded}, failed {s.Failed}" +
                (s.Cancelled > 0 ? $", cancelled {s.Cancelled}" : "") + (remaining == 0 ? "" : eta is { } e ? $", ETA {e:hh\\:mm\\:ss}" : ", ETA …");
     }
 }

@@ -20,8 +20,8 @@ public static class TrainCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "sst2 or mnli (mnli-mm evaluates on dev_mismatched)", Required = true };
-        var model = new Option<string>("--model") { Description = "model (minilm)", DefaultValueFactory = _ => "minilm" };
+        var task = new Option<string>("--task") { Description = $"{string.Join(", ", TorchTrialRunner.Supported.Tasks)} (mnli-mm evaluates on dev_mismatched)", Required = true };
+        var model = new Option<string>("--model") { Description = $"model ({string.Join(", ", TorchTrialRunner.Supported.Models)})", DefaultValueFactory = _ => TorchTrialRunner.Supported.Models[0] };
         var method = new Option<string>("--method") { Description = "method spec, e.g. lora-attn, full, \"mam[l=16,r=16,s=2]\"", Required = true };
         var budget = new Option<string?>("--budget") { Description = "budget tier in % of the model's parameters, e.g. 0.5%; sizes are solved for it" };
         var data = new Option<string?>("--data") { Description = "data root holding glue/ (default: $PEFTGRID_DATA, else ../shared/data beside the checkout)" };

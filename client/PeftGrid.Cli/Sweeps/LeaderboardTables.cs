@@ -21,11 +21,11 @@ public static class LeaderboardTables
             {
                 var title = tier.Tier is { } t ? $"{t.ToString("0.###", CultureInfo.InvariantCulture)} % budget" : "own sizes";
                 var table = new Table().Title($"{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)} — {title}")
-                    .AddColumns("#", "method", "resolved", $"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "paper #", "trainable #", "% (paper)", "train s", "pareto");
+                    .AddColumns("#", "method", $"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "paper #", "trainable #", "% (paper)", "train s", "pareto");
                 foreach (var r in tier.Rows)
                 {
                     table.AddRow(
-                        r.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Method), Markup.Escape(r.ResolvedMethod),
+                        r.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(MethodText(r)),
                         r.Seeds > 1 ? string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}") : string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00}"), // no spread from one seed
                         r.Seeds.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
                         r.TrainableCount.ToString("N0", CultureInfo.InvariantCulture), r.Percent.ToString("0.###", CultureInfo.InvariantCulture),
@@ -35,4 +35,9 @@ public static class LeaderboardTables
             }
         }
     }
+
+    /// <summary>The row's configuration in its canonical resolved form; the worker's resolution follows an arrow where it differs
+    /// (a checkpoint path, whose free sizes only the worker can solve).</summary>
+    private static string MethodText(LeaderboardRow r) =>
+        r.ResolvedMethod.Length == 0 || r.ResolvedMethod == r.Method ? r.Method : $"{r.Method} → {r.ResolvedMethod}";
 }

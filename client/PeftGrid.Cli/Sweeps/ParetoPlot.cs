@@ -1,4 +1,5 @@
 using PeftGrid.Contracts.Grid;
+using PeftGrid.Peft.Specs;
 using ScottPlot;
 
 namespace PeftGrid.Cli.Sweeps;
@@ -7,15 +8,15 @@ namespace PeftGrid.Cli.Sweeps;
 public static class ParetoPlot
 {
     /// <summary>
-    /// Saves a 900×600 PNG to <paramref name="path"/>: one colour per method (its seeds' mean at each budget it ran), one
-    /// marker shape per method (per leaderboard when several task / model boards are drawn), exact ties spread sideways,
+    /// Saves a 900×600 PNG to <paramref name="path"/>: one colour per method family (<see cref="MethodSpec.PresetName"/>: its seeds' mean at each budget it ran), one
+    /// marker shape per family (per leaderboard when several task / model boards are drawn), exact ties spread sideways,
     /// the Pareto front dashed and labelled with its methods.
     /// </summary>
     public static void Save(string path, IReadOnlyList<LeaderboardView> boards)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var methods = boards.SelectMany(b => b.Tiers).SelectMany(t => t.Rows).Select(r => r.Method).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var methods = boards.SelectMany(b => b.Tiers).SelectMany(t => t.Rows).Select(r => MethodSpec.PresetName(r.Method)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.FilledTriangleDown];
         var drawn = boards.Where(b => b.Tiers.SelectMany(t => t.Rows).Any(r => r.Percent > 0)).ToList();
         for (var bi = 0; bi < drawn.Count; bi++)
@@ -23,7 +24,7 @@ public static class ParetoPlot
             var board = drawn[bi];
             var rows = board.Tiers.SelectMany(t => t.Rows).Where(r => r.Percent > 0).ToList();
             var x = Dodge(rows);
-            foreach (var group in rows.GroupBy(r => r.Method, StringComparer.Ordinal))
+            foreach (var group in rows.GroupBy(r => MethodSpec.PresetName(r.Method), StringComparer.Ordinal))
             {
                 var points = plot.Add.ScatterPoints(group.Select(r => x[r]).ToArray(), group.Select(r => 100 * r.Mean).ToArray());
                 var m = methods.IndexOf(group.Key);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Client.Grids;
@@ -30,7 +31,9 @@ public static class GridParser
     }
 
     /// <summary>Parses grid JSON; <paramref name="defaultName"/> names a grid without a <c>name</c>. Every method is parsed and
-    /// validated by the one spec parser (<see cref="PeftConfig.Parse"/>: presets, keys, values, one modification per site).</summary>
+    /// validated by the one spec parser (<see cref="PeftConfig.Parse"/>: presets, keys, values, one modification per site); tasks and
+    /// models are checked against <see cref="TaskCatalog"/> and <see cref="ModelCatalog"/> and come back by their canonical names
+    /// (<c>sst-2</c> → <c>sst2</c>), a checkpoint folder path as written.</summary>
     /// <param name="json">The grid JSON.</param>
     /// <param name="defaultName">Name of a grid without a <c>name</c>.</param>
     /// <exception cref="GridFormatException">Malformed JSON, a wrong type, an unknown task/model, a bad method spec or an empty list.</exception>
@@ -48,13 +51,13 @@ public static class GridParser
         }
         var tasks = GridJson.List(Required(root, "tasks", "task"), Path(root, "tasks", "task"), (e, p) =>
         {
-            var t = GridJson.String(e, p).ToLowerInvariant();
-            return GridCatalog.Tasks.Contains(t) ? t : throw new GridFormatException(p, $"unknown task '{t}' (known: {string.Join(", ", GridCatalog.Tasks)})");
+            var t = GridJson.String(e, p);
+            return TaskCatalog.TryFind(t)?.Name ?? throw new GridFormatException(p, $"unknown task '{t}'; allowed: {TaskCatalog.Allowed}");
         });
         var models = GridJson.List(Required(root, "models", "model"), Path(root, "models", "model"), (e, p) =>
         {
             var m = GridJson.String(e, p);
-            return GridCatalog.IsModel(m) ? m : throw new GridFormatException(p, $"unknown model '{m}' (known: {string.Join(", ", GridCatalog.Models)}, or a checkpoint folder path)");
+            return ModelCatalog.TryFind(m)?.Name ?? (ModelCatalog.IsCheckpointPath(m) ? m.Trim() : throw new GridFormatException(p, ModelCatalog.Unknown(m).Message));
         });
         var methods = GridJson.List(Required(root, "methods", null), "$.methods", Method, allowSingle: false);
         var budgets = root.TryGetProperty("budgets", out var b) ? GridJson.List(b, "$.budgets", GridJson.Budget) : [null];

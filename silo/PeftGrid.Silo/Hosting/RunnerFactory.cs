@@ -1,5 +1,6 @@
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Runners;
+using PeftGrid.Grains.Scheduler;
 using PeftGrid.Grains.Workers;
 using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Pipeline;
@@ -38,6 +39,10 @@ public static class RunnerFactory
             + $"{TorchProcessState.DevicesPerProcess} device per silo process: TorchSharp 0.107 draws dropout and init from process-global "
             + "generators, so concurrent trials would not be reproducible; run one silo per device");
     }
+
+    /// <summary>What the scheduler of a cluster running <paramref name="runner"/> refuses at submission: the fake runner's own
+    /// admission (its tests use made-up model names), else the catalogs' <see cref="CatalogAdmission"/>.</summary>
+    public static ICellAdmission AdmissionFor(ITrialRunner runner) => runner is FakeTrialRunner fake ? fake.Admission : CatalogAdmission.Instance;
 
     /// <summary>The torch runner on <paramref name="dataRoot"/> (default <c>$PEFTGRID_DATA</c> or <c>../shared/data</c> beside the checkout),
     /// or a runner refusing every cell with the reason when that data root does not exist.</summary>

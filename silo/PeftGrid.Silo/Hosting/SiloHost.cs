@@ -92,7 +92,7 @@ public static class SiloHost
             {
                 silo.AddDashboard();
             }
-            silo.Services.AddPeftGridWorkers(settings.Workers, runner);
+            silo.Services.AddPeftGridWorkers(settings.Workers, runner, RunnerFactory.AdmissionFor(runner));
         });
         builder.Services.AddPeftGridTelemetry($"peftgrid-silo-{settings.SiloPort}");
     }

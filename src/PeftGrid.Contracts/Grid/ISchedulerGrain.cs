@@ -1,3 +1,5 @@
+using PeftGrid.Contracts.Trials;
+
 namespace PeftGrid.Contracts.Grid;
 
 /// <summary>
@@ -7,11 +9,21 @@ namespace PeftGrid.Contracts.Grid;
 /// </summary>
 public interface ISchedulerGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a sweep's cells. Known cells are not added again; cells the runner refuses are returned, not queued.</summary>
+    /// <summary>Adds a sweep's cells. Known cells are not added again; cells invalid on every machine (unknown task or model,
+    /// bad method, unreachable budget, …: the cluster's admission check, the same on every silo) are returned, not queued.
+    /// A valid cell no registered worker can run is queued and waits (<see cref="SweepStatus.Waiting"/>).</summary>
     /// <exception cref="ArgumentException">The request is empty or its policy is out of range.</exception>
     Task<SubmitResult> SubmitAsync(SweepRequest request);
 
-    /// <summary>Reports finished attempts and leases up to <paramref name="maxCells"/> new cells in one call.</summary>
+    /// <summary>Registers (or re-registers) a worker and what its runner can execute; it is leased only cells those cover.
+    /// A worker the scheduler does not know (e.g. after a scheduler restart) is told so in its next reply and registers again;
+    /// one silent for a minute no longer counts when the scheduler says why cells wait.</summary>
+    /// <param name="workerId">The worker, <c>silo/device</c>.</param>
+    /// <param name="capabilities">Its runner's capabilities, with the worker's device.</param>
+    Task RegisterWorkerAsync(string workerId, RunnerCapabilities capabilities);
+
+    /// <summary>Reports finished attempts and leases up to <paramref name="maxCells"/> new cells its registered capabilities
+    /// cover (oldest first) in one call. An unregistered worker's completions are taken, but it gets no cell.</summary>
     /// <param name="workerId">The worker, <c>silo/device</c>.</param>
     /// <param name="completions">Finished attempts (may be empty).</param>
     /// <param name="maxCells">Cells wanted now (0 = only report).</param>
@@ -51,4 +63,6 @@ public sealed record ExchangeReply
     [Id(0)] public IReadOnlyList<CompletionOutcome> Outcomes { get; init; } = [];
     /// <summary>New leases.</summary>
     [Id(1)] public IReadOnlyList<CellLease> Leases { get; init; } = [];
+    /// <summary>The scheduler does not know this worker: call <see cref="ISchedulerGrain.RegisterWorkerAsync"/> again.</summary>
+    [Id(2)] public bool Unregistered { get; init; }
 }

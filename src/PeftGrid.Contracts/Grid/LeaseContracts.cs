@@ -36,6 +36,8 @@ public sealed record HeartbeatReply
     [Id(0)] public IReadOnlyList<string> Cancel { get; init; } = [];
     /// <summary>Cells no longer leased to this worker (expired and taken over, or already finished): stop them.</summary>
     [Id(1)] public IReadOnlyList<string> Lost { get; init; } = [];
+    /// <summary>The scheduler does not know this worker: call <see cref="ISchedulerGrain.RegisterWorkerAsync"/> again.</summary>
+    [Id(2)] public bool Unregistered { get; init; }
 }
 
 /// <summary>A worker's report of one finished attempt.</summary>

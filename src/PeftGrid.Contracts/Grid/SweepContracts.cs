@@ -26,7 +26,7 @@ public sealed record SweepRequest
     [Id(3)] public FailurePolicy Policy { get; init; } = new();
 }
 
-/// <summary>A cell refused at submission because the cluster's runner cannot run it.</summary>
+/// <summary>A cell refused at submission because it is invalid on every machine (the scheduler's admission check).</summary>
 [GenerateSerializer, Immutable, Alias("peftgrid.RefusedCell")]
 public sealed record RefusedCell
 {
@@ -34,7 +34,7 @@ public sealed record RefusedCell
     [Id(0)] public required string CellId { get; init; }
     /// <summary>The cell.</summary>
     [Id(1)] public required TrialSpec Spec { get; init; }
-    /// <summary>Why the runner refused it.</summary>
+    /// <summary>Why it was refused.</summary>
     [Id(2)] public required string Reason { get; init; }
 }
 
@@ -84,10 +84,29 @@ public sealed record SweepStatus
     [Id(11)] public IReadOnlyList<string> Boards { get; init; } = [];
     /// <summary>Mean wall time of this sweep's finished cells, seconds (0 if none).</summary>
     [Id(12)] public double MeanCellSeconds { get; init; }
+    /// <summary>Pending cells that no live registered worker can run, grouped by why (e.g. <c>no worker runs task xsum</c>);
+    /// they stay queued until such a worker registers.</summary>
+    [Id(13)] public IReadOnlyList<WaitingCells> Waiting { get; init; } = [];
+    /// <summary>Workers registered with the scheduler and heard from within the last minute (of the whole cluster).</summary>
+    [Id(14)] public int Workers { get; init; }
     /// <summary>No cell is pending or running.</summary>
     public bool IsComplete => Pending == 0 && Running == 0;
     /// <summary>Cells finished in any terminal state.</summary>
     public int Done => Succeeded + Failed + Cancelled;
+    /// <summary>Pending cells no live worker can run (the sum over <see cref="Waiting"/>).</summary>
+    public int WaitingCount => Waiting.Sum(w => w.Cells);
+    /// <summary>Nothing runs and every pending cell waits for a worker that can run it: no progress until one registers.</summary>
+    public bool IsStalled => Running == 0 && Pending > 0 && WaitingCount == Pending;
+}
+
+/// <summary>Pending cells of a sweep that wait for the same missing capability.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.WaitingCells")]
+public sealed record WaitingCells
+{
+    /// <summary>Why, e.g. <c>no worker runs model roberta-base</c>.</summary>
+    [Id(0)] public required string Reason { get; init; }
+    /// <summary>How many cells.</summary>
+    [Id(1)] public int Cells { get; init; }
 }
 
 /// <summary>One cell as the scheduler sees it.</summary>
@@ -108,4 +127,6 @@ public sealed record CellInfo
     [Id(5)] public string? Worker { get; init; }
     /// <summary>The accepted result, when finished (only filled by result queries).</summary>
     [Id(6)] public TrialResult? Result { get; init; }
+    /// <summary>For a pending cell no live worker can run: why (<see cref="WaitingCells.Reason"/>); else null.</summary>
+    [Id(7)] public string? Waiting { get; init; }
 }

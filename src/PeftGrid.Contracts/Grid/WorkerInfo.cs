@@ -1,3 +1,5 @@
+using PeftGrid.Contracts.Trials;
+
 namespace PeftGrid.Contracts.Grid;
 
 /// <summary>What a worker (one device of one silo) reports about itself.</summary>
@@ -16,4 +18,6 @@ public sealed record WorkerInfo
     [Id(4)] public double ExamplesPerSecond { get; init; }
     /// <summary>Last report time (UTC).</summary>
     [Id(5)] public DateTime LastSeenUtc { get; init; }
+    /// <summary>What its runner can execute (as registered with the scheduler).</summary>
+    [Id(6)] public RunnerCapabilities? Capabilities { get; init; }
 }

@@ -1,4 +1,5 @@
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Contracts.Trials;
@@ -47,14 +48,8 @@ public static class CellIdentity
         return config.TierSpec;
     }
 
-    /// <summary>The shape of a built-in model name (<c>minilm</c>, <c>bert-base-uncased</c>, <c>roberta-base</c>), or null for
-    /// anything else (a checkpoint path). The one place cell identity looks shapes up: point it at the model catalog.</summary>
+    /// <summary>The shape of a model in <see cref="ModelCatalog"/> (by name or alias), or null for anything else (a checkpoint
+    /// path). The one place cell identity looks shapes up.</summary>
     /// <param name="model">The model name or path.</param>
-    public static ModelShape? KnownShape(string model) => model.Trim().ToLowerInvariant() switch
-    {
-        "minilm" or "all-minilm-l6-v2" => ModelShape.MiniLM,
-        "bert-base-uncased" => ModelShape.BertBaseUncased,
-        "roberta-base" => ModelShape.RobertaBase,
-        _ => null,
-    };
+    public static ModelShape? KnownShape(string model) => ModelCatalog.TryFind(model)?.Shape;
 }

@@ -19,12 +19,17 @@ public sealed record TrialProgress
 /// <summary>
 /// Runs one trial to completion on the local device. The seam between the grid (Orleans grains) and
 /// the trainer (PeftGrid.Tasks); grains call it off the Orleans scheduler threads.
+/// Its workers register its <see cref="Capabilities"/> with the scheduler, which leases them only cells those cover.
 /// Implementations never throw for a bad cell: they return a <see cref="TrialResult"/> with
 /// <see cref="TrialStatus.Failed"/> and the reason.
 /// </summary>
 public interface ITrialRunner
 {
-    /// <summary>Why this build cannot run <paramref name="spec"/> (unknown task/model/method, missing weights or data), or null if it can.</summary>
+    /// <summary>The tasks and models it can execute (without looking at data or weights on this machine).</summary>
+    RunnerCapabilities Capabilities { get; }
+
+    /// <summary>Why it cannot run <paramref name="spec"/> on this machine (unknown task/model, outside its capabilities, bad method,
+    /// missing weights or data), or null if it can. <see cref="RunAsync"/> fails such a cell with the reason.</summary>
     string? Refusal(TrialSpec spec);
 
     /// <summary>Trains and evaluates <paramref name="spec"/> on <paramref name="device"/> (e.g. <c>cpu</c>, <c>cuda:0</c>).</summary>

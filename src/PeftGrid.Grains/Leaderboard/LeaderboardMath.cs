@@ -1,17 +1,24 @@
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Catalog;
 
 namespace PeftGrid.Grains.Leaderboard;
 
 /// <summary>The leaderboard's arithmetic: grouping by tier and method, mean ± sample std over seeds, ranks, Pareto front.</summary>
 public static class LeaderboardMath
 {
-    /// <summary>Metrics tried in order as the primary metric (higher is better for all of them).</summary>
+    /// <summary>Metrics tried in order as the primary metric when the task's own (<see cref="TaskEntry.PrimaryMetric"/>) is
+    /// missing or the task is not in the catalog (higher is better for all of them).</summary>
     public static readonly IReadOnlyList<string> PrimaryMetrics = ["accuracy", "rouge2", "rougeL", "rouge1", "bleu"];
 
-    /// <summary>The primary metric of a result, or null if it has none.</summary>
-    public static (string Name, double Value)? Primary(IReadOnlyDictionary<string, double> metrics)
+    /// <summary>The primary metric of a result of <paramref name="task"/>, or null if it has none: the catalog's primary metric
+    /// of the task, else the first of <see cref="PrimaryMetrics"/>, else the first by name.</summary>
+    public static (string Name, double Value)? Primary(IReadOnlyDictionary<string, double> metrics, string? task = null)
     {
+        if (TaskCatalog.TryFind(task)?.PrimaryMetric is { } own && metrics.TryGetValue(own, out var value))
+        {
+            return (own, value);
+        }
         foreach (var name in PrimaryMetrics)
         {
             if (metrics.TryGetValue(name, out var v))
@@ -25,13 +32,14 @@ public static class LeaderboardMath
     /// <summary>The entry of a succeeded cell, or null if the result has no metric.</summary>
     public static LeaderboardEntry? ToEntry(TrialSpec spec, TrialResult result)
     {
-        if (Primary(result.Metrics) is not { } metric)
+        if (Primary(result.Metrics, spec.Task) is not { } metric)
         {
             return null;
         }
         return new LeaderboardEntry
         {
-            CellId = spec.CellId, Task = spec.Task, Model = spec.Model, Method = spec.Method, ResolvedMethod = result.Method,
+            CellId = spec.CellId, Task = spec.Task, Model = spec.Model,
+            Method = CellIdentity.Method(spec.Method, spec.Model, spec.BudgetPercent), ResolvedMethod = result.Method,
             Tier = spec.BudgetPercent, Seed = spec.Seed, Score = metric.Value, Metric = metric.Name,
             PaperCount = result.Budget.PaperCount, TrainableCount = result.Budget.TrainableCount, Percent = result.Budget.Percent,
             TrainSeconds = result.TrainSeconds,

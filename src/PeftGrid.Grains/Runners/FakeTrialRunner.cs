@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Grains.Scheduler;
+using PeftGrid.Peft.Catalog;
 
 namespace PeftGrid.Grains.Runners;
 
@@ -12,8 +14,14 @@ public sealed class FakeRunnerOptions
     public int CellMilliseconds { get; set; } = 50;
     /// <summary>A cell whose method contains any of these substrings always fails.</summary>
     public List<string> FailMethods { get; set; } = [];
-    /// <summary>A cell whose task is one of these is refused at submission.</summary>
+    /// <summary>A cell whose task is one of these is refused at submission (the fake cluster's <see cref="FakeTrialRunner.Admission"/>).</summary>
     public List<string> RefuseTasks { get; set; } = [];
+    /// <summary>Tasks its workers register (names or aliases); empty = every task. Starts empty because the configuration binder appends.</summary>
+    public List<string> Tasks { get; set; } = [];
+    /// <summary>Named models its workers register; empty = every name (the tests use made-up model names as tags).</summary>
+    public List<string> Models { get; set; } = [];
+    /// <summary>Its workers run checkpoint folder paths. Default true.</summary>
+    public bool CheckpointPaths { get; set; } = true;
     /// <summary>
     /// Run log: each process appends its lines (<c>start|end\tcellId\tpid\tdevice</c>) to its own file
     /// <c>{RunLogPath}.{pid}</c>, because .NET's <see cref="FileMode.Append"/> is a positional write, not POSIX
@@ -27,7 +35,8 @@ public sealed class FakeRunnerOptions
 /// A deterministic stand-in for the torch runner, used only by scheduling tests, benchmarks and the silo-kill test:
 /// sleeps <see cref="FakeRunnerOptions.CellMilliseconds"/>, then returns an accuracy derived from the spec's hash and, like the
 /// torch runner, a training block (<see cref="TrainingOf"/>).
-/// Counts runs per cell in <see cref="Runs"/> (per process) and optionally in a run log file.
+/// Counts runs per cell in <see cref="Runs"/> (per process) and optionally in a run log file. Its capabilities come
+/// from the options (every task and model by default).
 /// </summary>
 public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
 {
@@ -40,14 +49,30 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
     public FakeRunnerOptions Options { get; } = options;
 
     /// <inheritdoc/>
+    public RunnerCapabilities Capabilities { get; } = new()
+    {
+        Tasks = options.Tasks.Count == 0 ? [RunnerCapabilities.Any] : options.Tasks.Select(TaskCatalog.Canonical).ToList(),
+        Models = options.Models.Count == 0 ? [RunnerCapabilities.Any] : options.Models.Select(ModelCatalog.Canonical).ToList(),
+        CheckpointPaths = options.CheckpointPaths,
+    };
+
+    /// <summary>
+    /// The admission of a cluster of fake runners: the cells of scheduling tests and benchmarks use made-up model and
+    /// method names, so it admits every cell except those of <see cref="FakeRunnerOptions.RefuseTasks"/>.
+    /// </summary>
+    public ICellAdmission Admission => new FakeAdmission(Options.RefuseTasks);
+
+    /// <inheritdoc/>
     public string? Refusal(TrialSpec spec) =>
-        Options.RefuseTasks.Contains(spec.Task, StringComparer.OrdinalIgnoreCase)
-            ? $"the fake runner refuses task '{spec.Task}'"
-            : null;
+        Admission.Refusal(spec) ?? (Capabilities.Covers(CellNeed.Of(spec)) ? null : $"the fake runner does not run {spec.Task}/{spec.Model} ({Capabilities})");
 
     /// <inheritdoc/>
     public async Task<TrialResult> RunAsync(TrialSpec spec, string device, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
     {
+        if (Refusal(spec) is { } why)
+        {
+            return Build(spec, TrialStatus.Failed, why, DateTime.UtcNow);
+        }
         var id = spec.CellId;
         Log("start", id, device);
         var started = DateTime.UtcNow;
@@ -132,4 +157,12 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
             File.AppendAllText($"{path}.{Environment.ProcessId}", line);
         }
     }
+}
+
+/// <summary>Refuses the cells of <paramref name="refuseTasks"/> and admits every other (see <see cref="FakeTrialRunner.Admission"/>).</summary>
+internal sealed class FakeAdmission(IReadOnlyList<string> refuseTasks) : ICellAdmission
+{
+    /// <inheritdoc/>
+    public string? Refusal(TrialSpec spec) =>
+        refuseTasks.Contains(spec.Task, StringComparer.OrdinalIgnoreCase) ? $"the fake runner refuses task '{spec.Task}'" : null;
 }

@@ -10,8 +10,19 @@ namespace PeftGrid.Grains.Scheduler;
 public sealed partial class SchedulerGrain
 {
     /// <inheritdoc/>
+    public Task RegisterWorkerAsync(string workerId, RunnerCapabilities capabilities)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        ArgumentNullException.ThrowIfNull(capabilities);
+        workers.Register(workerId, capabilities, DateTime.UtcNow);
+        logger.LogInformation("Worker {Worker} registered: {Capabilities}", workerId, capabilities);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public async Task<ExchangeReply> ExchangeAsync(string workerId, IReadOnlyList<CellCompletion> completions, int maxCells)
     {
+        var known = workers.Touch(workerId, DateTime.UtcNow);
         var outcomes = new CompletionOutcome[completions.Count];
         var finals = new List<(int Index, CellRecord Cell, TrialResult Result, double Wall)>();
         for (var i = 0; i < completions.Count; i++)
@@ -32,17 +43,13 @@ public sealed partial class SchedulerGrain
             }
         }
         var granted = new List<CellLease>();
-        if (maxCells > 0 && DateTime.UtcNow >= leasingResumesAtUtc)
+        if (known && maxCells > 0 && DateTime.UtcNow >= leasingResumesAtUtc)
         {
             await ExpireLeasesAsync(force: false);
             var now = DateTime.UtcNow;
-            while (granted.Count < maxCells && queue.TryDequeue(out var id))
+            while (granted.Count < maxCells && queue.TakeOldest(need => workers.Covers(workerId, need), Leasable) is { } cell)
             {
-                var cell = cells[id];
-                if (cell.Status != CellStatus.Pending || finalizing.Contains(id))
-                {
-                    continue; // stale queue entry (cancelled, adopted or finished)
-                }
+                var id = cell.Id;
                 SetStatus(cell, CellStatus.Running);
                 cell.Attempts++;
                 cell.Worker = workerId;
@@ -51,13 +58,19 @@ public sealed partial class SchedulerGrain
                 granted.Add(new CellLease { CellId = id, Spec = cell.Spec, Token = cell.Token, Attempt = cell.Attempts, LeaseSeconds = cell.LeaseSeconds });
             }
         }
-        return new ExchangeReply { Outcomes = outcomes, Leases = granted };
+        return new ExchangeReply { Outcomes = outcomes, Leases = granted, Unregistered = !known };
     }
+
+    /// <summary>The cell of a queue entry if it can be leased now; null for a stale entry (cancelled, adopted, finished,
+    /// finalizing, or queued again since).</summary>
+    private CellRecord? Leasable(string id, long seq) =>
+        cells.TryGetValue(id, out var cell) && cell.Status == CellStatus.Pending && cell.QueueSeq == seq && !finalizing.Contains(id) ? cell : null;
 
     /// <inheritdoc/>
     public Task<HeartbeatReply> HeartbeatAsync(string workerId, IReadOnlyList<HeldLease> held)
     {
         var now = DateTime.UtcNow;
+        var known = workers.Touch(workerId, now);
         List<string> cancel = [], lost = [];
         foreach (var h in held)
         {
@@ -94,7 +107,7 @@ public sealed partial class SchedulerGrain
                 cancel.Add(h.CellId);
             }
         }
-        return Task.FromResult(new HeartbeatReply { Cancel = cancel, Lost = lost });
+        return Task.FromResult(new HeartbeatReply { Cancel = cancel, Lost = lost, Unregistered = !known });
     }
 
     private CompletionOutcome Decide(string workerId, CellCompletion c, out CellRecord? cell)
@@ -121,7 +134,7 @@ public sealed partial class SchedulerGrain
             if (holds)
             {
                 cell.Attempts = Math.Max(0, cell.Attempts - 1);
-                Enqueue(cell.Id, cell, DateTime.UtcNow);
+                Enqueue(cell, DateTime.UtcNow);
             }
             return CompletionOutcome.Requeued;
         }
@@ -131,7 +144,7 @@ public sealed partial class SchedulerGrain
             Touch(cell);
             if (holds)
             {
-                Enqueue(cell.Id, cell, DateTime.UtcNow);
+                Enqueue(cell, DateTime.UtcNow);
             }
             logger.LogInformation("Cell {CellId} failed on {Worker} (attempt {Attempt}/{Max}): {Error}", c.CellId, workerId, cell.Attempts, cell.MaxAttempts, c.Result.Error);
             return CompletionOutcome.Retrying;
@@ -314,7 +327,7 @@ public sealed partial class SchedulerGrain
             }
             else if (cell.Attempts < cell.MaxAttempts)
             {
-                Enqueue(lease.CellId, cell, now);
+                Enqueue(cell, now);
             }
             else
             {

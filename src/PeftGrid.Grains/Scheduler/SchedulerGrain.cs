@@ -16,7 +16,9 @@ namespace PeftGrid.Grains.Scheduler;
 /// (in submission order) written behind — at most <see cref="WriteBehind"/> late, and only the chunks that changed —
 /// for leases and results. Results are made durable first in their <see cref="IExperimentGrain"/>, so a restarted
 /// scheduler reconciles and never runs a finished cell again. Status queries read counters kept up to date on every
-/// transition, never a scan of the cells.
+/// transition, never a scan of the cells. Submission refuses only cells invalid on every machine (<see cref="ICellAdmission"/>);
+/// a worker is leased only cells its registered <see cref="RunnerCapabilities"/> cover, so a refusal never depends on
+/// which silo hosts the scheduler, and a cell no live worker can run waits with the reason.
 /// </summary>
 [Reentrant]
 public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
@@ -28,12 +30,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public const int ChunkSize = 256;
 
     private readonly IPersistentState<SchedulerState> store;
-    private readonly ITrialRunner runner;
+    private readonly ICellAdmission admission;
     private readonly ILogger<SchedulerGrain> logger;
     private readonly Dictionary<string, CellRecord> cells = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SweepCounters> sweeps = new(StringComparer.Ordinal);
     private readonly SortedSet<string> boards = new(StringComparer.Ordinal);
-    private readonly Queue<string> queue = new();
+    private readonly CellQueues queue = new();
+    private readonly WorkerRegistry workers = new();
     private readonly Dictionary<string, Lease> leases = new(StringComparer.Ordinal);
     private readonly HashSet<string> finalizing = new(StringComparer.Ordinal);
     private readonly List<(CellRecord Cell, TrialResult Result)> unranked = [];
@@ -48,14 +51,14 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private Task writing = Task.CompletedTask;
     private IGrainTimer? timer;
 
-    /// <summary>Creates the grain; <paramref name="runner"/> decides refusals at submission.</summary>
+    /// <summary>Creates the grain; <paramref name="admission"/> decides refusals at submission.</summary>
     public SchedulerGrain(
         [PersistentState("scheduler", GrainKeys.Storage)] IPersistentState<SchedulerState> store,
-        ITrialRunner runner,
+        ICellAdmission admission,
         ILogger<SchedulerGrain> logger)
     {
         this.store = store;
-        this.runner = runner;
+        this.admission = admission;
         this.logger = logger;
     }
 
@@ -78,6 +81,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 {
                     cell.Id = cell.Spec.CellId;
                 }
+                cell.Need = CellNeed.Of(cell.Spec);
                 cells[cell.Id] = cell;
                 boards.Add(GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model));
             }
@@ -102,7 +106,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             if (cell.Status == CellStatus.Pending)
             {
-                queue.Enqueue(cell.Id);
+                queue.Enqueue(cell);
                 pending++;
             }
             else if (cell.Status == CellStatus.Running)
@@ -175,7 +179,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         foreach (var spec in request.Cells)
         {
             var id = spec.CellId;
-            if (runner.Refusal(spec) is { } reason)
+            if (admission.Refusal(spec) is { } reason)
             {
                 refused.Add(new RefusedCell { CellId = id, Spec = spec, Reason = reason });
                 continue;
@@ -187,7 +191,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                     cell.CancelRequested = false;
                     cell.Attempts = 0;
                     cell.Error = null;
-                    Enqueue(id, cell, now);
+                    Enqueue(cell, now);
                     requeued++;
                 }
                 else
@@ -200,7 +204,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 cell = new CellRecord { Id = id, Spec = spec, MaxAttempts = request.Policy.MaxAttempts, LeaseSeconds = request.Policy.LeaseSeconds };
                 AddCell(cell);
                 pending++; // a new cell starts Pending: Enqueue sees no transition
-                Enqueue(id, cell, now);
+                Enqueue(cell, now);
                 added++;
             }
             if (!counters.Members.Contains(id))
@@ -214,20 +218,6 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         await FlushAsync();
         logger.LogInformation("Sweep {SweepId}: {Added} added, {Existing} existing, {Requeued} requeued, {Refused} refused", request.SweepId, added, existing, requeued, refused.Count);
         return new SubmitResult { SweepId = request.SweepId, Added = added, Existing = existing, Requeued = requeued, Refused = refused };
-    }
-
-    /// <inheritdoc/>
-    public Task<SweepStatus> GetStatusAsync(string sweepId) => Task.FromResult(StatusOf(Find(sweepId)));
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<CellInfo>> GetCellsAsync(string sweepId)
-    {
-        var sweep = Find(sweepId);
-        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(id => cells[id]).Select(c => new CellInfo
-        {
-            CellId = c.Id, Spec = c.Spec, Status = c.Status, Attempts = c.Attempts, Error = c.Error, Worker = c.Worker,
-        }).ToList();
-        return Task.FromResult(list);
     }
 
     /// <inheritdoc/>
@@ -257,34 +247,6 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return StatusOf(sweep);
     }
 
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ListSweepsAsync() => Task.FromResult<IReadOnlyList<string>>(sweeps.Keys.Order(StringComparer.Ordinal).ToList());
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ListBoardsAsync() => Task.FromResult<IReadOnlyList<string>>(boards.ToList());
-
-    /// <inheritdoc/>
-    public Task<int> GetQueueDepthAsync() => Task.FromResult(pending);
-
-    private SweepCounters Find(string sweepId) =>
-        sweeps.TryGetValue(sweepId ?? "", out var sweep)
-            ? sweep
-            : throw new ArgumentException($"unknown sweep '{sweepId}' (known: {(sweeps.Count == 0 ? "none" : string.Join(", ", sweeps.Keys.Take(10)))})");
-
-    private static SweepStatus StatusOf(SweepCounters sweep)
-    {
-        var n = sweep.ByStatus;
-        return new SweepStatus
-        {
-            SweepId = sweep.Record.Id, Name = sweep.Record.Name, Total = sweep.Members.Count,
-            Pending = n[(int)CellStatus.Pending], Running = n[(int)CellStatus.Running], Succeeded = n[(int)CellStatus.Succeeded],
-            Failed = n[(int)CellStatus.Failed], Cancelled = n[(int)CellStatus.Cancelled],
-            Refused = sweep.Record.Refused.Count, IsCancelled = sweep.Record.Cancelled, SubmittedAtUtc = sweep.Record.SubmittedAtUtc,
-            MeanCellSeconds = sweep.WallCount == 0 ? 0 : sweep.WallSum / sweep.WallCount,
-            Boards = sweep.Boards.ToList(),
-        };
-    }
-
     /// <summary>Appends a new cell to the last chunk (opening a new one when full).</summary>
     private void AddCell(CellRecord cell)
     {
@@ -297,15 +259,16 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         chunks[cell.Chunk].Cells.Add(cell);
         chunks.MarkDirty(cell.Chunk);
         cells[cell.Id] = cell;
+        cell.Need = CellNeed.Of(cell.Spec);
         boards.Add(GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model));
     }
 
-    private void Enqueue(string id, CellRecord cell, DateTime now)
+    private void Enqueue(CellRecord cell, DateTime now)
     {
         SetStatus(cell, CellStatus.Pending);
         cell.Token = null;
         cell.QueuedAtUtc = now;
-        queue.Enqueue(id);
+        queue.Enqueue(cell);
     }
 
     /// <summary>Marks the cell's chunk for the next write.</summary>
@@ -329,6 +292,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             {
                 s.ByStatus[(int)old]--;
                 s.ByStatus[(int)status]++;
+                if (old == CellStatus.Pending || status == CellStatus.Pending)
+                {
+                    s.AddPending(cell.Need, old == CellStatus.Pending ? -1 : 1);
+                }
             }
             cell.Status = status;
         }

@@ -63,6 +63,10 @@ public sealed class CellRecord
     [NonSerialized] internal int Chunk;
     /// <summary>Counters of the sweeps it belongs to (in memory only).</summary>
     [NonSerialized] internal readonly List<SweepCounters> Sweeps = [];
+    /// <summary>What a worker must run for it (in memory only; derived from <see cref="Spec"/>).</summary>
+    [NonSerialized] internal CellNeed Need;
+    /// <summary>Sequence number of its latest queue entry (in memory only; see <see cref="CellQueues"/>).</summary>
+    [NonSerialized] internal long QueueSeq;
 
     /// <summary>Succeeded, Failed or Cancelled.</summary>
     public bool IsTerminal => Status is CellStatus.Succeeded or CellStatus.Failed or CellStatus.Cancelled;
@@ -101,6 +105,8 @@ internal sealed class SweepCounters(SweepRecord record)
     public HashSet<string> Members { get; } = new(StringComparer.Ordinal);
     /// <summary>Leaderboard keys in order of first appearance.</summary>
     public List<string> Boards { get; } = [];
+    /// <summary>Pending cells by <see cref="CellNeed.Key"/>, for the reasons cells wait.</summary>
+    public Dictionary<string, (CellNeed Need, int Cells)> PendingByNeed { get; } = new(StringComparer.Ordinal);
     private readonly HashSet<string> boardSet = new(StringComparer.Ordinal);
 
     public void Add(CellRecord cell)
@@ -111,6 +117,10 @@ internal sealed class SweepCounters(SweepRecord record)
         }
         cell.Sweeps.Add(this);
         ByStatus[(int)cell.Status]++;
+        if (cell.Status == CellStatus.Pending)
+        {
+            AddPending(cell.Need, 1);
+        }
         if (cell.WallSeconds > 0)
         {
             WallSum += cell.WallSeconds;
@@ -120,6 +130,20 @@ internal sealed class SweepCounters(SweepRecord record)
         if (boardSet.Add(board))
         {
             Boards.Add(board);
+        }
+    }
+
+    /// <summary>Counts <paramref name="delta"/> pending cells needing <paramref name="need"/>.</summary>
+    public void AddPending(CellNeed need, int delta)
+    {
+        var cells = (PendingByNeed.TryGetValue(need.Key, out var e) ? e.Cells : 0) + delta;
+        if (cells == 0)
+        {
+            PendingByNeed.Remove(need.Key);
+        }
+        else
+        {
+            PendingByNeed[need.Key] = (need, cells);
         }
     }
 }

@@ -8,13 +8,15 @@ using PeftGrid.Grains.Telemetry;
 namespace PeftGrid.Grains.Workers;
 
 /// <summary>
-/// The loop of one device: leases cells from the scheduler, runs each through the <see cref="ITrialRunner"/> on a
+/// The loop of one device: registers its runner's capabilities with the scheduler (again whenever the scheduler says
+/// it does not know the worker), leases the cells they cover, runs each through the <see cref="ITrialRunner"/> on a
 /// thread-pool thread (never on an Orleans scheduler thread), heartbeats its leases, and reports results —
 /// keeping unreported results across scheduler outages so none is lost.
 /// </summary>
 public sealed class DeviceWorker(string workerId, string device, WorkerOptions options, ITrialRunner runner, IGrainFactory grains, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, (CellLease Lease, CancellationTokenSource Cts)> held = new();
+    private int registered; // 1 once the scheduler knows this worker; back to 0 when a reply says it does not
     private long completed;
     private double examplesPerSecond;
 
@@ -23,6 +25,9 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
 
     /// <summary>Attempts this worker finished.</summary>
     public long Completed => Interlocked.Read(ref completed);
+
+    /// <summary>What it registers with the scheduler: its runner's capabilities on its device.</summary>
+    public RunnerCapabilities Capabilities { get; } = runner.Capabilities with { Devices = [WorkerOptions.TorchDevice(device)] };
 
     /// <summary>Runs until <paramref name="stop"/>; then cancels running trials and hands their cells back.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -40,11 +45,17 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
             {
                 if (local.Count == 0)
                 {
+                    await RegisterAsync(scheduler);
                     var sent = Stopwatch.GetTimestamp();
                     var reply = await scheduler.ExchangeAsync(WorkerId, done, Math.Max(1, options.LeaseBatch));
                     RecordOverhead(done, reply, Stopwatch.GetElapsedTime(sent).TotalSeconds, leaseSeconds);
                     done.Clear();
                     failures = 0;
+                    if (reply.Unregistered)
+                    {
+                        Volatile.Write(ref registered, 0);
+                        continue;
+                    }
                     foreach (var lease in reply.Leases)
                     {
                         local.Enqueue(lease);
@@ -79,6 +90,16 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         await beatStop.CancelAsync();
         await HandBackAsync(scheduler, local, done);
         await beats;
+    }
+
+    /// <summary>Registers with the scheduler unless it already knows this worker.</summary>
+    private async Task RegisterAsync(ISchedulerGrain scheduler)
+    {
+        if (Volatile.Read(ref registered) == 0)
+        {
+            await scheduler.RegisterWorkerAsync(WorkerId, Capabilities);
+            Volatile.Write(ref registered, 1);
+        }
     }
 
     /// <summary>
@@ -150,6 +171,11 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
                 if (snapshot.Count > 0)
                 {
                     var reply = await scheduler.HeartbeatAsync(WorkerId, snapshot.Select(h => new HeldLease { CellId = h.Lease.CellId, Token = h.Lease.Token }).ToList());
+                    if (reply.Unregistered)
+                    {
+                        Volatile.Write(ref registered, 0);
+                        await RegisterAsync(scheduler); // while busy, so the scheduler's waiting reasons count this worker
+                    }
                     foreach (var id in reply.Cancel.Concat(reply.Lost))
                     {
                         foreach (var h in held.Values.Where(h => h.Lease.CellId == id))
@@ -164,7 +190,7 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
                     await grains.GetGrain<IGpuWorkerGrain>(WorkerId).ReportAsync(new WorkerInfo
                     {
                         WorkerId = WorkerId, Device = device, Running = held.Values.Select(h => h.Lease.CellId).ToList(),
-                        Completed = Completed, ExamplesPerSecond = Volatile.Read(ref examplesPerSecond),
+                        Completed = Completed, ExamplesPerSecond = Volatile.Read(ref examplesPerSecond), Capabilities = Capabilities,
                     });
                 }
             }
@@ -179,7 +205,8 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         }
     }
 
-    /// <summary>On shutdown: reports finished and interrupted attempts so the scheduler requeues at once (bounded wait).</summary>
+    /// <summary>On shutdown: reports finished and interrupted attempts so the scheduler requeues at once (bounded wait).
+    /// The worker stays in the scheduler's registry until it times out (<c>WorkerRegistry.Timeout</c>).</summary>
     private async Task HandBackAsync(ISchedulerGrain scheduler, Queue<CellLease> local, List<CellCompletion> done)
     {
         foreach (var lease in local)

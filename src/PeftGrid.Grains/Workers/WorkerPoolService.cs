@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Grains.Scheduler;
 
 namespace PeftGrid.Grains.Workers;
 
@@ -29,11 +30,17 @@ public sealed class WorkerPoolService(
 /// <summary>Registration of the grains' runtime services.</summary>
 public static class WorkerServiceCollectionExtensions
 {
-    /// <summary>Adds the worker pool (one worker per device in <paramref name="options"/>) running <paramref name="runner"/>.</summary>
-    public static IServiceCollection AddPeftGridWorkers(this IServiceCollection services, WorkerOptions options, ITrialRunner runner)
+    /// <summary>Adds the worker pool (one worker per device in <paramref name="options"/>) running <paramref name="runner"/>, and the
+    /// scheduler's admission check (it must be the same on every silo of a cluster).</summary>
+    /// <param name="services">The silo's services.</param>
+    /// <param name="options">The local workers.</param>
+    /// <param name="runner">The trial runner of this silo's workers.</param>
+    /// <param name="admission">What the scheduler refuses at submission; null = <see cref="CatalogAdmission"/>.</param>
+    public static IServiceCollection AddPeftGridWorkers(this IServiceCollection services, WorkerOptions options, ITrialRunner runner, ICellAdmission? admission = null)
     {
         services.AddSingleton(options);
         services.AddSingleton(runner);
+        services.AddSingleton(admission ?? CatalogAdmission.Instance);
         services.AddHostedService<WorkerPoolService>();
         return services;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 
 namespace PeftGrid.Models.Bert;
 
@@ -16,14 +17,9 @@ namespace PeftGrid.Models.Bert;
 public sealed record EncoderConfig(ModelShape Shape, double LayerNormEps = 1e-12, double HiddenDropout = 0.1,
     double AttentionDropout = 0.1, int PositionOffset = 0, string ModelType = "bert")
 {
-    /// <summary>all-MiniLM-L6-v2 (BERT, 6 layers, d = 384, 12 heads, d_m = 1536).</summary>
-    public static EncoderConfig MiniLM { get; } = new(ModelShape.MiniLM);
-
-    /// <summary>bert-base-uncased.</summary>
-    public static EncoderConfig BertBaseUncased { get; } = new(ModelShape.BertBaseUncased);
-
-    /// <summary>roberta-base (positions offset by 2, LayerNorm eps 1e-5).</summary>
-    public static EncoderConfig RobertaBase { get; } = new(ModelShape.RobertaBase, 1e-5, PositionOffset: 2, ModelType: "roberta");
+    /// <summary>The configuration of a catalog model (its shape, LayerNorm eps, position offset and architecture).</summary>
+    public static EncoderConfig For(ModelEntry model) =>
+        new(model.Shape, model.LayerNormEps, PositionOffset: model.PositionOffset, ModelType: model.Architecture);
 
     /// <summary>A copy with both dropout probabilities set to <paramref name="p"/>.</summary>
     public EncoderConfig WithDropout(double p) => this with { HiddenDropout = p, AttentionDropout = p };

@@ -1,5 +1,6 @@
 using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,15 +43,6 @@ public sealed class ClassificationHead : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return out_proj.forward(dropout.forward(torch.tanh(dense.forward(dropout.forward(cls))))).MoveToOuterDisposeScope();
     }
-}
-
-/// <summary>Which encoder states the task head reads.</summary>
-public enum ClassifierPooling
-{
-    /// <summary>The first token's state (<c>[CLS]</c> / <c>&lt;s&gt;</c>), as BERT and RoBERTa fine-tuning do.</summary>
-    Cls,
-    /// <summary>The mask-weighted mean over tokens, the pooling sentence-transformers models (all-MiniLM-L6-v2) were trained with.</summary>
-    Mean,
 }
 
 /// <summary>

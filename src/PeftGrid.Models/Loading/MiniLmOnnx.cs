@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Onnx;
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Catalog;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,7 +40,7 @@ public static class MiniLmOnnx
     /// <exception cref="InvalidDataException">The graph is missing, or has unknown, missing or mis-shaped weights.</exception>
     public static BertEncoder Load(double dropout = 0.1)
     {
-        var encoder = new BertEncoder(EncoderConfig.MiniLM.WithDropout(dropout));
+        var encoder = new BertEncoder(EncoderConfig.For(ModelCatalog.MiniLM).WithDropout(dropout));
         var state = ReadWeights();
         try
         {

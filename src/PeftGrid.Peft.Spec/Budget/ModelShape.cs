@@ -3,7 +3,8 @@ namespace PeftGrid.Peft.Budget;
 /// <summary>
 /// The shape of a BERT/RoBERTa-family encoder, enough to count parameters in closed form.
 /// <see cref="TotalParameters"/> is the pretrained model's count: embeddings and encoder layers included,
-/// pooler and task head excluded (DESIGN.md §3).
+/// pooler and task head excluded (DESIGN.md §3). The shapes of the named models are in
+/// <see cref="Catalog.ModelCatalog"/>; a checkpoint folder's comes from its config.json.
 /// </summary>
 /// <param name="Name">Model name, e.g. <c>minilm</c>.</param>
 /// <param name="HiddenSize">d.</param>
@@ -37,15 +38,6 @@ public sealed record ModelShape(string Name, int HiddenSize, int NumLayers, int 
 
     /// <summary>Number of bias parameters, LayerNorm biases included (what BitFit trains).</summary>
     public long BiasParameters => HiddenSize + (long)NumLayers * (7L * HiddenSize + IntermediateSize);
-
-    /// <summary>all-MiniLM-L6-v2 (BERT, 6 layers, d = 384): 22,565,376 parameters.</summary>
-    public static ModelShape MiniLM { get; } = new("minilm", 384, 6, 12, 1536, 30522, 512, 2);
-
-    /// <summary>bert-base-uncased (12 layers, d = 768): 108,891,648 parameters.</summary>
-    public static ModelShape BertBaseUncased { get; } = new("bert-base-uncased", 768, 12, 12, 3072, 30522, 512, 2);
-
-    /// <summary>roberta-base (12 layers, d = 768, 50,265 tokens, 514 positions): 124,055,040 parameters.</summary>
-    public static ModelShape RobertaBase { get; } = new("roberta-base", 768, 12, 12, 3072, 50265, 514, 1);
 
     /// <summary>Checks the shape's invariants.</summary>
     /// <exception cref="ArgumentException">A non-positive field, or d not divisible by N_h.</exception>

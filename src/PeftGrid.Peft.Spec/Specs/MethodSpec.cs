@@ -84,6 +84,25 @@ public static class MethodSpec
     /// <exception cref="ArgumentException">Unknown preset or key, bad value, or two modifications at one site.</exception>
     public static string Canonical(string spec) => Parse(spec).Spec;
 
+    /// <summary>
+    /// The method family of a spec: its preset names joined by <c>|</c>, without sizes, e.g. <c>lora-attn</c> for
+    /// <c>lora-attn[r=2,alpha=4]</c> or <c>prefix|scaled-pa</c> for <c>prefix[l=30]|scaled-pa[r=512,s=4]</c>: what one
+    /// marker colour stands for across budget tiers. Text that does not parse is returned up to its first <c>[</c>.
+    /// </summary>
+    /// <param name="spec">A compact method spec in any spelling.</param>
+    public static string PresetName(string spec)
+    {
+        try
+        {
+            return string.Join("|", ParseParts(spec).Select(p => p.Preset));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            var open = spec.IndexOf('[', StringComparison.Ordinal);
+            return (open < 0 ? spec : spec[..open]).Trim();
+        }
+    }
+
     private static IEnumerable<(string Text, int Offset)> SplitTopLevel(string text)
     {
         int depth = 0, start = 0;

@@ -131,7 +131,7 @@ public static class AdapterFiles
     public static (SequenceClassifier Model, AdapterInfo Info) Load(string folder)
     {
         var info = ReadInfo(folder);
-        var model = ModelCatalog.LoadClassifier(info.Model, info.NumLabels);
+        var model = ModelLoader.LoadClassifier(info.Model, info.NumLabels);
         try
         {
             model.ApplyPeft(PeftConfig.Parse(info.Spec));

@@ -17,7 +17,7 @@ namespace PeftGrid.Tasks.Classification;
 public sealed class ClassificationData(LengthBucketedBatcher train, LengthBucketedBatcher eval, string evalFile = "")
     : ITaskData<nn.Module<Tensor, Tensor, Tensor, Tensor>>
 {
-    /// <summary>The metric: accuracy in [0, 1].</summary>
+    /// <summary>The metric: accuracy in [0, 1] (the catalog's metric and primary metric of every classification task).</summary>
     public const string Accuracy = "accuracy";
 
     /// <inheritdoc />

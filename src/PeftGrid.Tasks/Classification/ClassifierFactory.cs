@@ -6,8 +6,8 @@ using PeftGrid.Tasks.Runner;
 namespace PeftGrid.Tasks.Classification;
 
 /// <summary>
-/// Builds the classifier of a trial: the pretrained encoder of the plan's model (<see cref="ModelCatalog.LoadClassifier"/>, with
-/// the model's pooling) under a new head of the task's label count, then the plan's configuration applied
+/// Builds the classifier of a trial: the pretrained encoder of the plan's model (<see cref="ModelLoader.LoadClassifier"/>, with
+/// the catalog's pooling for it) under a new head of the task's label count, then the plan's configuration applied
 /// (<see cref="SequenceClassifier.ApplyPeft"/>).
 /// </summary>
 public sealed class ClassifierFactory : IModelFactory<SequenceClassifier>
@@ -15,7 +15,7 @@ public sealed class ClassifierFactory : IModelFactory<SequenceClassifier>
     /// <inheritdoc />
     public SequenceClassifier Create(TrialPlan plan)
     {
-        var model = ModelCatalog.LoadClassifier(plan.Spec.Model.Trim().ToLowerInvariant(), plan.Task.NumLabels);
+        var model = ModelLoader.LoadClassifier(plan.Spec.Model, plan.Task.NumLabels);
         try
         {
             model.ApplyPeft(plan.Config);

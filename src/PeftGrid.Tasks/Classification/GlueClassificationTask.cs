@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Batching;
 using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Pipeline;
@@ -19,7 +20,7 @@ public sealed class GlueClassificationTask : ITaskDefinition<nn.Module<Tensor, T
     public int EvalBatchSize { get; init; } = 128;
 
     /// <inheritdoc />
-    public string Kind => TaskKinds.Classification;
+    public TaskKind Kind => TaskKind.Classification;
 
     /// <inheritdoc />
     public ITaskData<nn.Module<Tensor, Tensor, Tensor, Tensor>> Load(TrialPlan plan)

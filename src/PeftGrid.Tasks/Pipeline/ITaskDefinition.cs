@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Runner;
 using static TorchSharp.torch;
 
@@ -13,8 +14,8 @@ namespace PeftGrid.Tasks.Pipeline;
 /// <c>Module&lt;ids, types, mask, logits&gt;</c> serves every such classifier).</typeparam>
 public interface ITaskDefinition<in TModel> where TModel : nn.Module
 {
-    /// <summary>The task kind this definition implements, the key of <see cref="TrialExecutors"/> (<see cref="TaskKinds"/>).</summary>
-    string Kind { get; }
+    /// <summary>The catalog task kind this definition implements (<see cref="TaskEntry.Kind"/>), the key of <see cref="TrialExecutors"/>.</summary>
+    TaskKind Kind { get; }
 
     /// <summary>Reads the splits of <paramref name="plan"/>'s task from its data root, applies the profile's subsampling and
     /// max length, and tokenizes them. Touches no torch random state.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Peft.Adapters;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Runner;
 using PeftGrid.Tasks.Training;
 using TorchSharp;
@@ -22,7 +23,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
     where TModel : nn.Module, IPeftModel
 {
     /// <inheritdoc />
-    public string Kind => task.Kind;
+    public TaskKind Kind => task.Kind;
 
     /// <inheritdoc />
     public TrialExecution Execute(TrialPlan plan, TrialRunOptions run)

@@ -1,19 +1,20 @@
 using System.Diagnostics;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Runner;
 
 namespace PeftGrid.Tasks.Pipeline;
 
 /// <summary>
-/// The trial executors of this build, keyed by task kind (<see cref="TaskKinds"/>): a plan goes to the executor of its
+/// The trial executors of this build, keyed by the catalog's task kind (<see cref="TaskKind"/>): a plan goes to the executor of its
 /// <see cref="TrialPlan.TaskKind"/>. <see cref="Default"/> holds GLUE classification (<see cref="GlueClassificationTask"/> +
 /// <see cref="ClassifierFactory"/>); a seq2seq task registers its own executor next to it.
 /// </summary>
 public sealed class TrialExecutors
 {
-    private readonly Dictionary<string, ITrialExecutor> byKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<TaskKind, ITrialExecutor> byKind = [];
 
     /// <summary>A registry of <paramref name="executors"/>.</summary>
     /// <exception cref="ArgumentException">Two executors for one kind.</exception>
@@ -21,20 +22,22 @@ public sealed class TrialExecutors
     {
         foreach (var e in executors)
         {
-            if (!byKind.TryAdd(e.Kind, e)) throw new ArgumentException($"two trial executors for task kind '{e.Kind}'", nameof(executors));
+            if (!byKind.TryAdd(e.Kind, e)) throw new ArgumentException($"two trial executors for task kind '{Name(e.Kind)}'", nameof(executors));
         }
     }
 
     /// <summary>This build's executors: GLUE classification on a <see cref="SequenceClassifier"/>.</summary>
     public static TrialExecutors Default { get; } = new([new TrialExecutor<SequenceClassifier>(new GlueClassificationTask(), new ClassifierFactory())]);
 
-    /// <summary>The task kinds with an executor, sorted.</summary>
-    public IReadOnlyList<string> Kinds => byKind.Keys.Order(StringComparer.Ordinal).ToList();
+    /// <summary>The task kinds with an executor, in enum order.</summary>
+    public IReadOnlyList<TaskKind> Kinds => byKind.Keys.Order().ToList();
 
     /// <summary>The executor of <paramref name="kind"/>.</summary>
     /// <exception cref="ArgumentException">No executor for it; the message lists the kinds there are.</exception>
-    public ITrialExecutor For(string kind) => byKind.TryGetValue(kind, out var e) ? e
-        : throw new ArgumentException($"no trial executor for task kind '{kind}' (known: {string.Join(", ", Kinds)})");
+    public ITrialExecutor For(TaskKind kind) => byKind.TryGetValue(kind, out var e) ? e
+        : throw new ArgumentException($"no trial executor for task kind '{Name(kind)}' (known: {string.Join(", ", Kinds.Select(Name))})");
+
+    private static string Name(TaskKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>Validates <paramref name="spec"/> (<see cref="TrialPlan.Create"/>) and runs it with the executor of its task kind.
     /// Never throws for a bad cell: a validation error becomes a <see cref="TrialStatus.Failed"/> result with the reason.</summary>

@@ -1,5 +1,8 @@
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Catalog;
+using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Pipeline;
+using PeftGrid.Tasks.Text;
 
 namespace PeftGrid.Tasks.Runner;
 
@@ -10,6 +13,18 @@ namespace PeftGrid.Tasks.Runner;
 /// </summary>
 public sealed class TorchTrialRunner : ITrialRunner
 {
+    /// <summary>
+    /// What this build's trainer runs: the catalog's runnable tasks (<see cref="TaskEntry.Runnable"/>, each with a
+    /// <see cref="GlueTask"/> reader) and the catalog models it can tokenize and load here — WordPiece-uncased
+    /// (<see cref="WordPieceEncoder.MiniLm"/>) with bundled weights, i.e. <c>minilm</c>. No checkpoint folders yet.
+    /// </summary>
+    public static RunnerCapabilities Supported { get; } = new()
+    {
+        Tasks = TaskCatalog.All.Where(t => t.Runnable).Select(t => t.Name).ToList(),
+        Models = ModelCatalog.All.Where(m => m.Tokenizer == TokenizerKind.WordPieceUncased && m.Weights == WeightsSource.BundledOnnx)
+            .Select(m => m.Name).ToList(),
+    };
+
     private readonly string _dataRoot;
     private readonly int? _threads;
     private readonly TrialExecutors _executors;
@@ -29,6 +44,9 @@ public sealed class TorchTrialRunner : ITrialRunner
         _threads = threads;
         _executors = executors ?? TrialExecutors.Default;
     }
+
+    /// <inheritdoc />
+    public RunnerCapabilities Capabilities => Supported;
 
     /// <inheritdoc />
     public string? Refusal(TrialSpec spec)

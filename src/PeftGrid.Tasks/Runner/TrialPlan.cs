@@ -1,7 +1,6 @@
 using PeftGrid.Contracts.Trials;
-using PeftGrid.Models;
-using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Pipeline;
@@ -34,29 +33,30 @@ public sealed record TrialPlan
     public required double PrefixLearningRate { get; init; }
     /// <summary>The data root (absolute).</summary>
     public required string DataRoot { get; init; }
-    /// <summary>The kind of the task (<see cref="TaskKinds"/>), which picks its executor (<see cref="TrialExecutors"/>): every
-    /// GLUE task is <see cref="TaskKinds.Classification"/>.</summary>
-    public string TaskKind => TaskKinds.Classification;
+    /// <summary>The catalog kind of the task (<see cref="TaskEntry.Kind"/>), which picks its executor (<see cref="TrialExecutors"/>).</summary>
+    public TaskKind TaskKind => Task.Entry.Kind;
 
-    /// <summary>Tasks this runner trains.</summary>
-    public static IReadOnlyList<string> KnownTasks { get; } = ["sst2", "mnli", "mnli-mm"];
-    /// <summary>Models whose tokenizer this runner has (WordPiece, bert-base-uncased vocabulary).</summary>
-    public static IReadOnlyList<string> KnownModels { get; } = ["minilm"];
-
-    /// <summary>Validates <paramref name="spec"/> against <paramref name="dataRoot"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown task/model, bad method spec, unreachable budget, max length &lt; 8 or beyond
-    /// the model's position embeddings (<see cref="CheckMaxLength"/>), epochs/batch &lt; 1, or a non-positive learning rate.</exception>
+    /// <summary>Validates <paramref name="spec"/> against <paramref name="dataRoot"/>: first what holds on every machine
+    /// (<see cref="CellCheck"/>), then what this trainer runs (<see cref="TorchTrialRunner.Supported"/>) and the data here.</summary>
+    /// <exception cref="ArgumentException">Unknown task/model, a task or model this trainer does not run, bad method spec,
+    /// unreachable budget, max length &lt; 8 or beyond the model's positions, epochs/batch &lt; 1, or a non-positive learning rate.</exception>
+    /// <exception cref="FormatException">A malformed method spec.</exception>
     /// <exception cref="DirectoryNotFoundException">Missing data root or task folder.</exception>
     /// <exception cref="FileNotFoundException">Missing split file.</exception>
     public static TrialPlan Create(TrialSpec spec, string? dataRoot)
     {
-        var task = GlueTask.Find(spec.Task);
-        var modelName = spec.Model.Trim().ToLowerInvariant();
-        if (!KnownModels.Contains(modelName))
-        {
-            throw new ArgumentException($"unknown model '{spec.Model}' for GLUE training (known: {string.Join(", ", KnownModels)})");
-        }
         var profile = spec.Profile;
+        var cell = CellCheck.Check(spec.Task, spec.Model, spec.Method, spec.BudgetPercent, profile.MaxLength);
+        var supported = TorchTrialRunner.Supported;
+        if (!supported.RunsTask(cell.Task.Name))
+        {
+            throw new ArgumentException($"task '{cell.Task.Name}' has no trainer in this build; runnable: {string.Join(", ", supported.Tasks)}");
+        }
+        if (cell.Model is not { } model || !supported.RunsModel(CellNeed.Of(spec)))
+        {
+            throw new ArgumentException($"model '{spec.Model}' is not run by this build's trainer; it runs: {string.Join(", ", supported.Models)}");
+        }
+        var task = GlueTask.Find(cell.Task.Name);
         WordPieceEncoder.CheckMaxLength(profile.MaxLength);
         if (profile.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {profile.Epochs})");
         if (profile.BatchSize < 1) throw new ArgumentException($"batch size must be at least 1 (got {profile.BatchSize})");
@@ -65,17 +65,9 @@ public sealed record TrialPlan
         if (profile.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new ArgumentException($"learning rate must be positive (got {lr})");
         if (profile.PrefixLearningRate is { } plr && !(plr > 0 && double.IsFinite(plr))) throw new ArgumentException($"prefix learning rate must be positive (got {plr})");
 
-        var encoderConfig = ModelCatalog.Config(modelName);
-        CheckMaxLength(profile.MaxLength, modelName, encoderConfig);
-        var shape = encoderConfig.Shape;
-        var config = PeftConfig.Parse(spec.Method);
-        BudgetSolution? solution = null;
-        if (spec.BudgetPercent is { } tier)
-        {
-            solution = BudgetSolver.Solve(config, shape, tier);
-            config = solution.Config;
-        }
-        config = config.ValidateFor(shape);
+        var shape = model.Shape;
+        var config = cell.Config;
+        var solution = cell.Solution;
 
         var root = Data.DataRoot.Resolve(dataRoot);
         GlueTsvReader.SplitPath(root, task, task.TrainFile);
@@ -87,26 +79,6 @@ public sealed record TrialPlan
             LearningRate = rate,
             PrefixLearningRate = profile.PrefixLearningRate ?? rate * LearningRateDefaults.PrefixEncoderFactor,
         };
-    }
-
-    /// <summary>The longest input <paramref name="config"/> can embed, special tokens included: its position-embedding rows
-    /// (HF <c>max_position_embeddings</c>) minus the first position id (RoBERTa reserves 2: 514 − 2 = 512).</summary>
-    public static int MaxInputLength(EncoderConfig config) => config.Shape.MaxPositions - config.PositionOffset;
-
-    /// <summary>Refuses a max length the model cannot embed (beyond <see cref="MaxInputLength"/>).</summary>
-    /// <param name="maxLength">Maximum tokens per example, special tokens included.</param>
-    /// <param name="model">Model name, for the message.</param>
-    /// <param name="config">The model's configuration.</param>
-    /// <exception cref="ArgumentException"><paramref name="maxLength"/> above <see cref="MaxInputLength"/>; one line naming
-    /// the model, its position embeddings and the allowed range.</exception>
-    public static void CheckMaxLength(int maxLength, string model, EncoderConfig config)
-    {
-        var usable = MaxInputLength(config);
-        if (maxLength <= usable) return;
-        var rows = config.PositionOffset == 0
-            ? $"max_position_embeddings {config.Shape.MaxPositions}"
-            : $"max_position_embeddings {config.Shape.MaxPositions} minus the padding offset {config.PositionOffset}";
-        throw new ArgumentException($"max length {maxLength} is beyond {model}'s {usable} positions ({rows}); allowed: {WordPieceEncoder.MinMaxLength}..{usable}");
     }
 
     /// <summary>The modifications as result rows (four design dimensions and sizes).</summary>

@@ -76,7 +76,8 @@ public sealed class SchedulerTests(ClusterFixture fx)
     [Fact]
     public async Task WorkerThatStopsHeartbeatingHasItsCellRequeuedAndFinishedElsewhere()
     {
-        // A "zombie" worker leases cells through the real API and never heartbeats nor reports.
+        // A "zombie" worker registers and leases cells through the real API, and never heartbeats nor reports.
+        await fx.Scheduler.RegisterWorkerAsync("zombie/cpu:9", new FakeTrialRunner(ClusterFixture.Fake).Capabilities);
         IReadOnlyList<CellLease> stolen = [];
         List<TrialSpec> cells = [];
         for (var round = 0; round < 5 && stolen.Count == 0; round++)

@@ -50,6 +50,19 @@ public class SweepCommandTests
     }
 
     [Fact]
+    public async Task AnEmbeddedSweepStopsWithTheReasonWhenItsWorkersCannotRunTheCellsLeft()
+    {
+        // roberta-base is a valid cell (not refused) but this build's trainer runs only minilm: it waits, and the
+        // embedded cluster, which will never gain another worker, stops and says why instead of waiting forever.
+        var grid = GridFile("""{ "name": "waits", "tasks": ["sst-2"], "models": ["roberta-base"], "methods": ["lora-attn"], "budgets": [0.5] }""");
+        var outDir = Path.Combine(Path.GetTempPath(), "peftgrid-sweep-" + Guid.NewGuid().ToString("N")[..10]);
+        var r = await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "sweep", "run", "--grid", grid, "--data", TestData.Root, "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("peftgrid: not run: 1 cells: no worker runs model roberta-base", r.Stderr);
+        Assert.Contains("queued 1, running 0, succeeded 0, failed 0, cancelled 0, refused 0; waiting: 1 cells: no worker runs model roberta-base", r.Stdout);
+    }
+
+    [Fact]
     public async Task FakeRunnerSweepRunWritesResultsLeaderboardAndPlot()
     {
         var outDir = Path.Combine(Path.GetTempPath(), "peftgrid-sweep-" + Guid.NewGuid().ToString("N")[..10]);

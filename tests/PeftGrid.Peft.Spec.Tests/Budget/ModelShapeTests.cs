@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Budget;
 using Xunit;
 
@@ -8,8 +9,8 @@ public class ModelShapeTests
     [Fact]
     public void BuiltInModelTotals()
     {
-        Assert.Equal(22_565_376L, ModelShape.MiniLM.TotalParameters);
-        Assert.Equal(124_055_040L, ModelShape.RobertaBase.TotalParameters);
-        Assert.Equal(108_891_648L, ModelShape.BertBaseUncased.TotalParameters);
+        Assert.Equal(22_565_376L, ModelCatalog.MiniLM.Shape.TotalParameters);
+        Assert.Equal(124_055_040L, ModelCatalog.RobertaBase.Shape.TotalParameters);
+        Assert.Equal(108_891_648L, ModelCatalog.BertBaseUncased.Shape.TotalParameters);
     }
 }

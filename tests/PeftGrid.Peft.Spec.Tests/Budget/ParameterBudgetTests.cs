@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
 using Xunit;
@@ -9,7 +10,7 @@ public class ParameterBudgetTests
     [Fact]
     public void GlueMamOnRobertaBaseHasPaperCount589824()
     {
-        var counts = ParameterBudget.Count(PeftConfig.Parse("mam[l=16,r=16,s=2]"), ModelShape.RobertaBase);
+        var counts = ParameterBudget.Count(PeftConfig.Parse("mam[l=16,r=16,s=2]"), ModelCatalog.RobertaBase.Shape);
         Assert.Equal(589_824L, counts.PaperCount);
         Assert.Equal(124_055_040L, counts.TotalCount);
         Assert.Equal(0.4755, counts.Percent, 4);
@@ -24,6 +25,6 @@ public class ParameterBudgetTests
     [InlineData("pa-attn+pa-ffn[attn_r=30,ffn_r=512]", 2L * 30 * 768 * 12 + 2L * 512 * 768 * 12)]
     public void PaperCountsFollowAppendixB(string spec, long expected)
     {
-        Assert.Equal(expected, ParameterBudget.Count(PeftConfig.Parse(spec), ModelShape.RobertaBase).PaperCount);
+        Assert.Equal(expected, ParameterBudget.Count(PeftConfig.Parse(spec), ModelCatalog.RobertaBase.Shape).PaperCount);
     }
 }

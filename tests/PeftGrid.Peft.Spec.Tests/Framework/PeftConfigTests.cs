@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
 using Xunit;
@@ -9,8 +10,8 @@ public class PeftConfigTests
     [Fact]
     public void RLargerThanDIsAnError()
     {
-        var e = Assert.Throws<ArgumentException>(() => PeftConfig.Parse("pa-ffn[r=600]").ValidateFor(ModelShape.MiniLM));
+        var e = Assert.Throws<ArgumentException>(() => PeftConfig.Parse("pa-ffn[r=600]").ValidateFor(ModelCatalog.MiniLM.Shape));
         Assert.Contains("r=600 is larger than the model's hidden size d=384", e.Message);
-        PeftConfig.Parse("pa-ffn[r=384]").ValidateFor(ModelShape.MiniLM);
+        PeftConfig.Parse("pa-ffn[r=384]").ValidateFor(ModelCatalog.MiniLM.Shape);
     }
 }

@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Peft.Specs;
@@ -37,8 +38,8 @@ public class PresetsTests
     {
         var union = PeftConfig.Parse("prefix[l=30]|scaled-pa[r=512,s=4]");
         Assert.Equal("prefix[l=30,mid=800,gate=concat]|scaled-pa[r=512,s=4]", union.Spec);
-        Assert.Equal(ParameterBudget.Count(PeftConfig.Parse("mam[l=30,r=512,s=4]"), ModelShape.RobertaBase).PaperCount,
-            ParameterBudget.Count(union, ModelShape.RobertaBase).PaperCount);
+        Assert.Equal(ParameterBudget.Count(PeftConfig.Parse("mam[l=30,r=512,s=4]"), ModelCatalog.RobertaBase.Shape).PaperCount,
+            ParameterBudget.Count(union, ModelCatalog.RobertaBase.Shape).PaperCount);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Pipeline;
@@ -21,7 +22,7 @@ public class GlueClassificationTaskTests
             Profile = new TrainingProfile { MaxTrainExamples = 5, MaxEvalExamples = 2, BatchSize = 2, MaxLength = 16 },
         };
         var task = new GlueClassificationTask();
-        Assert.Equal(TaskKinds.Classification, task.Kind);
+        Assert.Equal(TaskKind.Classification, task.Kind);
         var data = task.Load(TrialPlan.Create(spec, root));
         Assert.Equal((5, 2, 3), (data.TrainCount, data.EvalCount, data.BatchesPerEpoch));   // ⌈5 / 2⌉ batches
         Assert.Equal(Path.Combine("glue", "SST-2", "dev.tsv"), data.EvalFile);
@@ -29,6 +30,18 @@ public class GlueClassificationTaskTests
 
         var all = task.Load(TrialPlan.Create(spec with { Profile = spec.Profile with { MaxTrainExamples = null, MaxEvalExamples = null } }, root));
         Assert.Equal((7, 3), (all.TrainCount, all.EvalCount));
+    }
+
+    [Fact]
+    public void Accuracy_is_the_catalogs_metric_and_primary_metric_of_every_runnable_classification_task()
+    {
+        var tasks = TaskCatalog.All.Where(t => t.Runnable && t.Kind == TaskKind.Classification).ToList();
+        Assert.Equal(["sst2", "mnli", "mnli-mm"], tasks.Select(t => t.Name));
+        Assert.All(tasks, t =>
+        {
+            Assert.Equal(ClassificationData.Accuracy, t.PrimaryMetric);
+            Assert.Equal([ClassificationData.Accuracy], t.Metrics);
+        });
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Data;
 
 namespace PeftGrid.Tasks.Tests.Data;
@@ -98,5 +99,16 @@ public class GlueTsvReaderTests
         Assert.Same(GlueTask.Mnli, GlueTask.Find("mnli"));
         var e = Assert.Throws<ArgumentException>(() => GlueTask.Find("cola"));
         Assert.Contains("unknown task 'cola'", e.Message);
+    }
+
+    [Fact]
+    public void Readers_cover_exactly_the_catalogs_runnable_tasks()
+    {
+        Assert.Equal(TaskCatalog.All.Where(t => t.Runnable).Select(t => t.Name), GlueTask.All.Select(t => t.Name));
+        Assert.All(GlueTask.All, t => Assert.Equal(t.Entry.Labels.Count, t.Labels.Values.Distinct().Count()));
+        Assert.Equal(Path.Combine("glue", "SST-2"), GlueTask.Sst2.Folder);
+        Assert.Equal(("dev_mismatched.tsv", 3), (GlueTask.MnliMismatched.DevFile, GlueTask.MnliMismatched.NumLabels));
+        var e = Assert.Throws<ArgumentException>(() => GlueTask.Find("xsum"));
+        Assert.Equal("task 'xsum' (Seq2Seq) has no trainer in this build; runnable: sst2, mnli, mnli-mm", e.Message);
     }
 }

@@ -1,5 +1,6 @@
 using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Batching;
 using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Pipeline;
@@ -9,12 +10,12 @@ using static TorchSharp.torch;
 
 namespace PeftGrid.Tasks.Tests.Pipeline;
 
-/// <summary>A task definition of kind <c>toy</c>: a separable two-class task over token ids below 100, no files read.</summary>
-internal sealed class ToyTask(int train = 64, int eval = 40) : ITaskDefinition<nn.Module<Tensor, Tensor, Tensor, Tensor>>
+/// <summary>A separable two-class task over token ids below 100, no files read, registered under <paramref name="kind"/>
+/// (<see cref="TaskKind.Seq2Seq"/> by default, to stand for a second kind of task next to GLUE classification).</summary>
+internal sealed class ToyTask(int train = 64, int eval = 40, TaskKind kind = TaskKind.Seq2Seq) : ITaskDefinition<nn.Module<Tensor, Tensor, Tensor, Tensor>>
 {
-    public const string ToyKind = "toy";
     public int Loads { get; private set; }
-    public string Kind => ToyKind;
+    public TaskKind Kind => kind;
 
     public static List<EncodedExample> Examples(int n, int seed)
     {

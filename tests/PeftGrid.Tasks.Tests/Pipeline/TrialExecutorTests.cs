@@ -1,5 +1,6 @@
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Runner;
 
@@ -19,7 +20,7 @@ public class TrialExecutorTests
     {
         var task = new ToyTask();
         var executor = new TrialExecutor<SequenceClassifier>(task, new TinyClassifierFactory());
-        Assert.Equal("toy", executor.Kind);
+        Assert.Equal(TaskKind.Seq2Seq, executor.Kind);
         var plan = Plan("mam[l=4,r=4,s=2,mid=8]");
         using var execution = executor.Execute(plan, new TrialRunOptions { Threads = 2 });
         var r = execution.Result;

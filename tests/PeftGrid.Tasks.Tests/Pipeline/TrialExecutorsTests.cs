@@ -1,5 +1,6 @@
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Runner;
 
@@ -11,9 +12,9 @@ public class TrialExecutorsTests
     [Fact]
     public void The_default_registry_runs_classification_and_names_the_kinds_it_lacks()
     {
-        Assert.Equal([TaskKinds.Classification], TrialExecutors.Default.Kinds);
-        Assert.Equal(TaskKinds.Classification, TrialPlan.Create(new TrialSpec { Task = "mnli", Model = "minilm", Method = "bitfit" }, TestData.Root).TaskKind);
-        var e = Assert.Throws<ArgumentException>(() => TrialExecutors.Default.For("seq2seq"));
+        Assert.Equal([TaskKind.Classification], TrialExecutors.Default.Kinds);
+        Assert.Equal(TaskKind.Classification, TrialPlan.Create(new TrialSpec { Task = "mnli", Model = "minilm", Method = "bitfit" }, TestData.Root).TaskKind);
+        var e = Assert.Throws<ArgumentException>(() => TrialExecutors.Default.For(TaskKind.Seq2Seq));
         Assert.Equal("no trial executor for task kind 'seq2seq' (known: classification)", e.Message);
     }
 
@@ -22,7 +23,7 @@ public class TrialExecutorsTests
     {
         var toy = new TrialExecutor<SequenceClassifier>(new ToyTask(), new TinyClassifierFactory());
         var e = Assert.Throws<ArgumentException>(() => new TrialExecutors([toy, toy]));
-        Assert.StartsWith("two trial executors for task kind 'toy'", e.Message);
+        Assert.StartsWith("two trial executors for task kind 'seq2seq'", e.Message);
     }
 
     [Fact]
@@ -31,10 +32,10 @@ public class TrialExecutorsTests
         var toyOnly = new TrialExecutors([new TrialExecutor<SequenceClassifier>(new ToyTask(), new TinyClassifierFactory())]);
         var runner = new TorchTrialRunner(TestData.Root, 2, toyOnly);
         var spec = new TrialSpec { Task = "sst2", Model = "minilm", Method = "lora-attn", Seed = 1 };
-        Assert.Equal("no trial executor for task kind 'classification' (known: toy)", runner.Refusal(spec));
+        Assert.Equal("no trial executor for task kind 'classification' (known: seq2seq)", runner.Refusal(spec));
         var result = await runner.RunAsync(spec, "cpu", null, CancellationToken.None);
         Assert.Equal(TrialStatus.Failed, result.Status);
-        Assert.Equal("no trial executor for task kind 'classification' (known: toy)", result.Error);
+        Assert.Equal("no trial executor for task kind 'classification' (known: seq2seq)", result.Error);
         Assert.Equal(spec.CellId, result.CellId);
     }
 

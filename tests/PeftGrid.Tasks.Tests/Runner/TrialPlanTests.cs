@@ -1,5 +1,5 @@
 using PeftGrid.Contracts.Trials;
-using PeftGrid.Models.Bert;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Runner;
 
 namespace PeftGrid.Tasks.Tests.Runner;
@@ -16,7 +16,7 @@ public class TrialPlanTests
     {
         Assert.Equal(512, TrialPlan.Create(Spec(512), TestData.Root).Spec.Profile.MaxLength);
         var e = Assert.Throws<ArgumentException>(() => TrialPlan.Create(Spec(513), TestData.Root));
-        Assert.Equal("max length 513 is beyond minilm's 512 positions (max_position_embeddings 512); allowed: 8..512", e.Message);
+        Assert.Equal("max length 513 is beyond minilm's 512 positions (max_position_embeddings 512); allowed: at most 512", e.Message);
     }
 
     [Theory]
@@ -25,17 +25,15 @@ public class TrialPlanTests
     [InlineData("roberta-base", 512)]   // 514 rows, the first two reserved (padding_idx + 1 = 2)
     public void Usable_positions_are_the_rows_minus_the_position_offset(string model, int expected)
     {
-        var config = Models.ModelCatalog.Config(model);
-        Assert.Equal(expected, TrialPlan.MaxInputLength(config));
-        TrialPlan.CheckMaxLength(expected, model, config);
-        var e = Assert.Throws<ArgumentException>(() => TrialPlan.CheckMaxLength(expected + 1, model, config));
-        Assert.StartsWith($"max length {expected + 1} is beyond {model}'s {expected} positions", e.Message);
+        Assert.Equal(expected, ModelCatalog.Find(model).MaxSequenceLength);
+        Assert.Null(CellCheck.Refusal("sst2", model, "lora-attn", null, expected));
+        Assert.StartsWith($"max length {expected + 1} is beyond {model}'s {expected} positions", CellCheck.Refusal("sst2", model, "lora-attn", null, expected + 1));
     }
 
     [Fact]
     public void The_roberta_message_names_the_padding_offset()
     {
-        var e = Assert.Throws<ArgumentException>(() => TrialPlan.CheckMaxLength(514, "roberta-base", EncoderConfig.RobertaBase));
-        Assert.Equal("max length 514 is beyond roberta-base's 512 positions (max_position_embeddings 514 minus the padding offset 2); allowed: 8..512", e.Message);
+        Assert.Equal("max length 514 is beyond roberta-base's 512 positions (max_position_embeddings 514 minus the padding offset 2); allowed: at most 512",
+            CellCheck.Refusal("sst2", "roberta-base", "lora-attn", null, 514));
     }
 }

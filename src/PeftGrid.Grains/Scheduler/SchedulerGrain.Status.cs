@@ -1,0 +1,65 @@
+using PeftGrid.Contracts.Grid;
+
+namespace PeftGrid.Grains.Scheduler;
+
+public sealed partial class SchedulerGrain
+{
+    /// <inheritdoc/>
+    public Task<SweepStatus> GetStatusAsync(string sweepId) => Task.FromResult(StatusOf(Find(sweepId)));
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<CellInfo>> GetCellsAsync(string sweepId)
+    {
+        var sweep = Find(sweepId);
+        var now = DateTime.UtcNow;
+        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(id => cells[id]).Select(c => new CellInfo
+        {
+            CellId = c.Id, Spec = c.Spec, Status = c.Status, Attempts = c.Attempts, Error = c.Error, Worker = c.Worker,
+            Waiting = c.Status == CellStatus.Pending ? workers.Gap(c.Need, now) : null,
+        }).ToList();
+        return Task.FromResult(list);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> ListSweepsAsync() => Task.FromResult<IReadOnlyList<string>>(sweeps.Keys.Order(StringComparer.Ordinal).ToList());
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> ListBoardsAsync() => Task.FromResult<IReadOnlyList<string>>(boards.ToList());
+
+    /// <inheritdoc/>
+    public Task<int> GetQueueDepthAsync() => Task.FromResult(pending);
+
+    private SweepCounters Find(string sweepId) =>
+        sweeps.TryGetValue(sweepId ?? "", out var sweep)
+            ? sweep
+            : throw new ArgumentException($"unknown sweep '{sweepId}' (known: {(sweeps.Count == 0 ? "none" : string.Join(", ", sweeps.Keys.Take(10)))})");
+
+    private SweepStatus StatusOf(SweepCounters sweep)
+    {
+        var n = sweep.ByStatus;
+        return new SweepStatus
+        {
+            SweepId = sweep.Record.Id, Name = sweep.Record.Name, Total = sweep.Members.Count,
+            Pending = n[(int)CellStatus.Pending], Running = n[(int)CellStatus.Running], Succeeded = n[(int)CellStatus.Succeeded],
+            Failed = n[(int)CellStatus.Failed], Cancelled = n[(int)CellStatus.Cancelled],
+            Refused = sweep.Record.Refused.Count, IsCancelled = sweep.Record.Cancelled, SubmittedAtUtc = sweep.Record.SubmittedAtUtc,
+            MeanCellSeconds = sweep.WallCount == 0 ? 0 : sweep.WallSum / sweep.WallCount,
+            Boards = sweep.Boards.ToList(),
+            Waiting = Waiting(sweep),
+            Workers = workers.LiveCount(DateTime.UtcNow),
+        };
+    }
+
+    /// <summary>The sweep's pending cells that no live worker can run, grouped by reason (one registry check per distinct need).</summary>
+    private List<WaitingCells> Waiting(SweepCounters sweep)
+    {
+        var now = DateTime.UtcNow;
+        return sweep.PendingByNeed.Values
+            .Select(p => (Reason: workers.Gap(p.Need, now), p.Cells))
+            .Where(p => p.Reason is not null)
+            .GroupBy(p => p.Reason!, StringComparer.Ordinal)
+            .Select(g => new WaitingCells { Reason = g.Key, Cells = g.Sum(p => p.Cells) })
+            .OrderByDescending(w => w.Cells).ThenBy(w => w.Reason, StringComparer.Ordinal)
+            .ToList();
+    }
+}

