@@ -24,8 +24,6 @@ public sealed record TrialPlan
     public required ModelShape Shape { get; init; }
     /// <summary>The configuration with solved sizes.</summary>
     public required PeftConfig Config { get; init; }
-    /// <summary>The budget solution when the spec names a tier; null for explicit/default sizes.</summary>
-    public BudgetSolution? Solution { get; init; }
     /// <summary>Peak learning rate to use.</summary>
     public required double LearningRate { get; init; }
     /// <summary>Peak learning rate of the prefix encoder (parameters of role <see cref="Peft.Adapters.ParameterRole.PrefixEncoder"/>); equal to
@@ -67,7 +65,6 @@ public sealed record TrialPlan
 
         var shape = model.Shape;
         var config = cell.Config;
-        var solution = cell.Solution;
 
         var root = Data.DataRoot.Resolve(dataRoot);
         GlueTsvReader.SplitPath(root, task, task.TrainFile);
@@ -75,7 +72,7 @@ public sealed record TrialPlan
         var rate = profile.LearningRate ?? LearningRateDefaults.For(config);
         return new TrialPlan
         {
-            Spec = spec, Task = task, Shape = shape, Config = config, Solution = solution, DataRoot = root,
+            Spec = spec, Task = task, Shape = shape, Config = config, DataRoot = root,
             LearningRate = rate,
             PrefixLearningRate = profile.PrefixLearningRate ?? rate * LearningRateDefaults.PrefixEncoderFactor,
         };
