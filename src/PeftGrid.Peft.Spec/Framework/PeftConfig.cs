@@ -43,7 +43,7 @@ public sealed record PeftConfig
             if (m.SizeName == "r" && m.Size > shape.HiddenSize)
             {
                 throw new ArgumentException(
-                    $"{m.Name}: r={m.Size} is larger than the model's hidden size d={shape.HiddenSize} of '{shape.Name}'; allowed: 1 ≤ r ≤ {shape.HiddenSize}", nameof(shape));
+                    $"{m.Name}: r={m.Size} is larger than the model's hidden size d={shape.HiddenSize} of '{shape.Name}'; allowed: 1 ≤ r ≤ {shape.HiddenSize}");
             }
         }
         return this;
