@@ -12,4 +12,9 @@ public interface ILeaderboardGrain : IGrainWithStringKey
 
     /// <summary>The raw per-cell entries.</summary>
     Task<IReadOnlyList<LeaderboardEntry>> GetEntriesAsync();
+
+    /// <summary>Removes the entries of cells whose result was lost from storage (the scheduler runs them again). Persisted before returning.</summary>
+    /// <param name="cellIds">Cell ids; unknown ones are ignored.</param>
+    /// <returns>Entries removed.</returns>
+    Task<int> RemoveAsync(IReadOnlyList<string> cellIds);
 }

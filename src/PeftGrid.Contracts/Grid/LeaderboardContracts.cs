@@ -30,6 +30,14 @@ public sealed record LeaderboardEntry
     [Id(11)] public double Percent { get; init; }
     /// <summary>Training wall time, seconds.</summary>
     [Id(12)] public double TrainSeconds { get; init; }
+    /// <summary>The cell's training profile in its canonical text form (<see cref="Trials.TrainingProfile.Canonical"/>), part of the
+    /// row key: cells that differ only in profile are different rows, never seeds of one row.</summary>
+    [Id(13)] public string Profile { get; init; } = "";
+    /// <summary>The trial diverged (or its primary score is NaN/±Inf): counted in <see cref="LeaderboardRow.Diverged"/>, never ranked.</summary>
+    [Id(14)] public bool Diverged { get; init; }
+    /// <summary>1-based run of the cell (1 + times it was retried with <c>sweep retry</c>): an ingest with a higher run replaces the
+    /// cell's entry, an equal or lower one is a duplicate.</summary>
+    [Id(15)] public int Run { get; init; } = 1;
 }
 
 /// <summary>One configuration (method × tier) aggregated over seeds.</summary>
@@ -60,6 +68,10 @@ public sealed record LeaderboardRow
     [Id(10)] public double TrainSeconds { get; init; }
     /// <summary>True when no other configuration has ≤ % and ≥ mean with one strictly better.</summary>
     [Id(11)] public bool Pareto { get; init; }
+    /// <summary>Training profile (canonical text) of the row's cells; part of the row key.</summary>
+    [Id(12)] public string Profile { get; init; } = "";
+    /// <summary>Cells of this configuration that diverged (non-finite score): not in <see cref="Mean"/>, <see cref="Seeds"/> or the ranking.</summary>
+    [Id(13)] public int Diverged { get; init; }
 }
 
 /// <summary>The ranking of one budget tier.</summary>

@@ -114,6 +114,10 @@ public sealed class LeaderboardGrain(
     public Task<IReadOnlyList<LeaderboardEntry>> GetEntriesAsync() =>
         Task.FromResult<IReadOnlyList<LeaderboardEntry>>(entries.Values.OrderBy(e => e.CellId, StringComparer.Ordinal).ToList());
 
+    /// <inheritdoc/>
+    public Task<int> RemoveAsync(IReadOnlyList<string> cellIds) =>
+        throw new NotSupportedException("leaderboard entry removal lands with the leaderboard rework (issue 8)");
+
     private void Append(LeaderboardEntry e)
     {
         if (chunks.Count == 0 || chunks[chunks.Count - 1].Entries.Count >= ChunkSize)
