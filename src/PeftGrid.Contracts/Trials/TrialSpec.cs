@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using PeftGrid.Peft.Catalog;
 
 namespace PeftGrid.Contracts.Trials;
 
@@ -60,11 +61,22 @@ public sealed record TrialSpec
     [Id(4)] public int Seed { get; init; } = 42;
     /// <summary>Training profile.</summary>
     [Id(5)] public TrainingProfile Profile { get; init; } = new();
+    /// <summary>
+    /// The identity of the task's data files (<see cref="DataIdentity"/>): name, size in bytes and the first 16 hex digits of the
+    /// SHA-256 of each split file, e.g. <c>train.tsv:3689813:d5f96c38d2bf5d6f;dev.tsv:116283:ef90ece61df13b1e</c>. Filled by the
+    /// client when it expands a grid from its data root; hashed into <see cref="CellId"/>, so other data is another cell; checked
+    /// by the worker against its own files before training (a mismatch fails the trial). Empty (cells from before issue 8, or
+    /// built without a data root): the id is the one without a data identity, and the worker does not check.
+    /// </summary>
+    [Id(6)] public string Data { get; init; } = "";
 
-    /// <summary>The canonical text this cell's id hashes: task, model, the configuration's identity
-    /// (<see cref="CellIdentity.Method"/>: its canonical resolved form, whatever the spelling), budget, seed and profile.</summary>
+    /// <summary>The canonical text this cell's id hashes: task and model by their catalog names (<see cref="TaskCatalog.Canonical"/>,
+    /// <see cref="ModelCatalog.Canonical"/>: an alias or another letter case is the same cell), the configuration's identity
+    /// (<see cref="CellIdentity.Method"/>: its canonical resolved form, whatever the spelling), budget, seed, profile and, when set,
+    /// <c>|data=</c><see cref="Data"/> (absent for an empty <see cref="Data"/>, so ids of cells without a data identity are unchanged).</summary>
     public string Canonical() => string.Create(CultureInfo.InvariantCulture,
-        $"task={Task.Trim().ToLowerInvariant()}|model={Model.Trim()}|method={CellIdentity.Method(Method, Model, BudgetPercent)}|budget={BudgetPercent:R}|seed={Seed}|{Profile.Canonical()}");
+        $"task={TaskCatalog.Canonical(Task)}|model={ModelCatalog.Canonical(Model)}|method={CellIdentity.Method(Method, Model, BudgetPercent)}|budget={BudgetPercent:R}|seed={Seed}|{Profile.Canonical()}")
+        + (string.IsNullOrEmpty(Data) ? "" : $"|data={Data}");
 
     /// <summary>Stable cell id: the first 16 hex digits of SHA-256 of <see cref="Canonical"/>.</summary>
     public string CellId => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical())))[..16];
