@@ -83,10 +83,14 @@ public sealed class PeftGridClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Expands and submits a grid.</summary>
-    public async Task<(SubmitResult Result, GridExpansion Expansion)> SubmitGridAsync(GridDefinition grid)
+    /// <summary>Expands (<see cref="GridParser.Expand"/>) and submits a grid.</summary>
+    /// <param name="grid">The grid.</param>
+    /// <param name="dataRoot">The data root whose split files identify the cells' data (<see cref="TrialSpec.Data"/>); null = no data
+    /// identity (cell ids as before issue 8, workers do not check their data).</param>
+    /// <exception cref="FileNotFoundException">A task's split file is missing under <paramref name="dataRoot"/>.</exception>
+    public async Task<(SubmitResult Result, GridExpansion Expansion)> SubmitGridAsync(GridDefinition grid, string? dataRoot = null)
     {
-        var expansion = GridParser.Expand(grid);
+        var expansion = GridParser.Expand(grid, dataRoot);
         return (await SubmitAsync(expansion.Request), expansion);
     }
 

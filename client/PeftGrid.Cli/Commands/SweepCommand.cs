@@ -27,16 +27,36 @@ public static class SweepCommand
         Required = true,
     };
 
+    /// <summary>The <c>--data</c> option: the data root whose split files identify every cell's data.</summary>
+    public static Option<string?> DataOption() => new("--data")
+    {
+        Description = "Data root: each task's split files (name, size, SHA-256) are part of its cells' ids and checked by the workers; " +
+                      "an embedded cluster also trains on it (default $PEFTGRID_DATA or ../shared/data)",
+    };
+
+    /// <summary>Loads and expands a grid with the data identity of the data root <paramref name="data"/>, resolved as every command
+    /// resolves it (<see cref="Tasks.Data.DataRoot.Resolve"/>).</summary>
+    /// <returns>The expansion and the resolved (absolute) data root.</returns>
+    /// <exception cref="DirectoryNotFoundException">No data root.</exception>
+    /// <exception cref="FileNotFoundException">A task's split file is missing under it.</exception>
+    public static (GridExpansion Expansion, string DataRoot) Expand(string grid, string? data)
+    {
+        var root = Tasks.Data.DataRoot.Resolve(data);
+        return (GridParser.Expand(GridParser.Load(grid), root), root);
+    }
+
     private static Command Submit()
     {
         var c = new Command("submit", "Submit a grid to a running cluster and print its sweep id");
         var grid = GridOption();
+        var data = DataOption();
         var conn = new SweepConnection();
         c.Options.Add(grid);
+        c.Options.Add(data);
         conn.AddTo(c);
         c.SetAction((p, ct) => CliErrors.Guard(async () =>
         {
-            var expansion = GridParser.Expand(GridParser.Load(p.GetValue(grid)!));
+            var (expansion, _) = Expand(p.GetValue(grid)!, p.GetValue(data));
             await using var client = await conn.ConnectAsync(p, ct);
             var result = await client.SubmitAsync(expansion.Request);
             Report(p.GetValue(conn.Json), result, expansion);

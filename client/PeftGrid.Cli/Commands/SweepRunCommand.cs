@@ -19,7 +19,7 @@ public static class SweepRunCommand
         var c = new Command("run", "Submit a grid, show live progress, print the leaderboard per tier, write results and a plot");
         var grid = SweepCommand.GridOption();
         var embedded = new Option<bool>("--embedded") { Description = "Run on an in-process single-silo cluster (the default without --redis/--gateway-port)" };
-        var data = new Option<string?>("--data") { Description = "Data root for the embedded cluster's trainer (default $PEFTGRID_DATA or ../shared/data)" };
+        var data = SweepCommand.DataOption();
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "sweep-out" };
         var devices = new Option<string[]>("--devices") { Description = "Embedded workers, e.g. cpu:0 (default cpu:0; the torch runner trains on one device per process)", AllowMultipleArgumentsPerToken = true };
         var runner = new Option<string>("--runner") { Description = "Embedded trial runner: torch (default) or fake (tests only)", DefaultValueFactory = _ => "torch", Hidden = true };
@@ -31,7 +31,7 @@ public static class SweepRunCommand
         conn.AddTo(c);
         c.SetAction((p, ct) => CliErrors.Guard(async () =>
         {
-            var expansion = GridParser.Expand(GridParser.Load(p.GetValue(grid)!));
+            var (expansion, dataRoot) = SweepCommand.Expand(p.GetValue(grid)!, p.GetValue(data));
             if (p.GetValue(embedded) && conn.Named(p))
             {
                 throw new ArgumentException("--embedded cannot be combined with --redis or --gateway-port");
@@ -39,7 +39,7 @@ public static class SweepRunCommand
             var json = p.GetValue(conn.Json);
             await using var cluster = conn.Named(p) ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
             {
-                DataRoot = p.GetValue(data), RunnerKind = p.GetValue(runner)!,
+                DataRoot = dataRoot, RunnerKind = p.GetValue(runner)!,
                 Devices = p.GetValue(devices) is { Length: > 0 } d ? d : ["cpu:0"],
                 Fake = new FakeRunnerOptions { CellMilliseconds = 20 },
             }, ct);

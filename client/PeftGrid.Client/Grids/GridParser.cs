@@ -74,11 +74,18 @@ public static class GridParser
     /// <summary>
     /// Expands a grid into de-duplicated cells: tasks × models × methods × tiers × seeds. Each cell carries its method's canonical
     /// form (<see cref="GridMethod.For"/>) and is identified by the configuration it trains (<see cref="CellIdentity"/>), so the
-    /// same configuration in two spellings is one cell: the duplicates are merged and reported.
+    /// same configuration in two spellings is one cell: the duplicates are merged and reported. With a <paramref name="dataRoot"/>
+    /// every cell also carries its task's data identity (<see cref="TrialSpec.Data"/>, <see cref="DataIdentity"/>, each file hashed
+    /// once), so the same grid on other data is other cells; without one, cells have no data identity (ids as before issue 8).
     /// </summary>
+    /// <param name="grid">The grid.</param>
+    /// <param name="dataRoot">The data root the grid's tasks are read from (the CLI's <c>--data</c>, resolved), or null for none.</param>
     /// <exception cref="GridFormatException">The grid expands to no cell.</exception>
-    public static GridExpansion Expand(GridDefinition grid)
+    /// <exception cref="FileNotFoundException">A task's split file is missing under <paramref name="dataRoot"/>; one line naming the
+    /// task, the expected path and <c>--data</c>.</exception>
+    public static GridExpansion Expand(GridDefinition grid, string? dataRoot = null)
     {
+        var data = grid.Tasks.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => dataRoot is null ? "" : TaskData(dataRoot, t), StringComparer.Ordinal);
         var cells = new List<TrialSpec>();
         foreach (var task in grid.Tasks)
         foreach (var model in grid.Models)
@@ -86,7 +93,7 @@ public static class GridParser
         foreach (var tier in method.Budgets ?? (method.Config.Spec == "full" ? [null] : grid.Budgets))
         foreach (var seed in grid.Seeds)
         {
-            cells.Add(new TrialSpec { Task = task, Model = model, Method = method.For(tier), BudgetPercent = tier, Seed = seed, Profile = grid.Profile });
+            cells.Add(new TrialSpec { Task = task, Model = model, Method = method.For(tier), BudgetPercent = tier, Seed = seed, Profile = grid.Profile, Data = data[task] });
         }
         if (cells.Count == 0)
         {
@@ -109,6 +116,20 @@ public static class GridParser
             Request = new SweepRequest { SweepId = $"{grid.Name}-{hash}", Name = grid.Name, Cells = unique, Policy = grid.Policy },
             Duplicates = duplicates,
         };
+    }
+
+    /// <summary>The data identity of <paramref name="task"/> under <paramref name="dataRoot"/>.</summary>
+    /// <exception cref="FileNotFoundException">A split file is missing: the task, the expected path and the <c>--data</c> hint.</exception>
+    private static string TaskData(string dataRoot, string task)
+    {
+        try
+        {
+            return DataIdentity.Of(dataRoot, TaskCatalog.Find(task));
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{e.Message}; pass --data DIR with the data root that holds it (default $PEFTGRID_DATA or ../shared/data)", e.FileName, e);
+        }
     }
 
     private static GridMethod Method(JsonElement e, string path)
