@@ -35,12 +35,16 @@ public sealed record TrialPlan
     public TaskKind TaskKind => Task.Entry.Kind;
 
     /// <summary>Validates <paramref name="spec"/> against <paramref name="dataRoot"/>: first what holds on every machine
-    /// (<see cref="CellCheck"/>), then what this trainer runs (<see cref="TorchTrialRunner.Supported"/>) and the data here.</summary>
+    /// (<see cref="CellCheck"/>), then what this trainer runs (<see cref="TorchTrialRunner.Supported"/>) and the data here: the split
+    /// files exist and, for a cell with a data identity (<see cref="TrialSpec.Data"/>), are the files it was submitted for
+    /// (<see cref="DataIdentity.Mismatch"/>, hashed once per file while unchanged), so a trial never trains on other data.</summary>
     /// <exception cref="ArgumentException">Unknown task/model, a task or model this trainer does not run, bad method spec,
     /// unreachable budget, max length &lt; 8 or beyond the model's positions, epochs/batch &lt; 1, or a non-positive learning rate.</exception>
     /// <exception cref="FormatException">A malformed method spec.</exception>
     /// <exception cref="DirectoryNotFoundException">Missing data root or task folder.</exception>
     /// <exception cref="FileNotFoundException">Missing split file.</exception>
+    /// <exception cref="InvalidDataException">The split files here differ from <see cref="TrialSpec.Data"/>; the one-line message names
+    /// each differing file and whether its size or its content differs.</exception>
     public static TrialPlan Create(TrialSpec spec, string? dataRoot)
     {
         var profile = spec.Profile;
@@ -69,6 +73,10 @@ public sealed record TrialPlan
         var root = Data.DataRoot.Resolve(dataRoot);
         GlueTsvReader.SplitPath(root, task, task.TrainFile);
         GlueTsvReader.SplitPath(root, task, task.DevFile);
+        if (DataIdentity.Mismatch(spec.Data, root, cell.Task) is { } mismatch)
+        {
+            throw new InvalidDataException(mismatch);
+        }
         var rate = profile.LearningRate ?? LearningRateDefaults.For(config);
         return new TrialPlan
         {
