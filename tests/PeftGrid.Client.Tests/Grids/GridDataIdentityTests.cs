@@ -7,10 +7,23 @@ namespace PeftGrid.Client.Tests.Grids;
 
 /// <summary>Grid expansion with a data root: every cell carries its task's data identity, and spelling is never a new cell.
 /// One class, so its tests run one after another (they count the shared hash cache's work).</summary>
-public sealed class GridDataIdentityTests
+public sealed class GridDataIdentityTests : IDisposable
 {
     private const string RealSst2 = "train.tsv:3689813:d5f96c38d2bf5d6f;dev.tsv:116283:ef90ece61df13b1e";
     private static readonly TaskEntry Sst2 = TaskCatalog.Sst2;
+
+    private readonly List<string> temps = [];
+
+    /// <summary>A temp copy of the real SST-2 splits, deleted after the test.</summary>
+    private string Copy(string suffix = "")
+    {
+        var root = TestData.CopyOf(Sst2);
+        temps.Add(root + suffix);
+        if (suffix.Length > 0) Directory.Move(root, root + suffix);
+        return root + suffix;
+    }
+
+    public void Dispose() => temps.ForEach(t => Directory.Delete(t, recursive: true));
 
     private static GridExpansion Expand(string methods, string budgets, string? root, string seeds = "42") =>
         GridParser.Expand(GridParser.Parse($$"""{ "tasks": ["sst2"], "models": ["minilm"], "methods": [{{methods}}], "budgets": [{{budgets}}], "seeds": [{{seeds}}] }"""), root);
@@ -39,9 +52,7 @@ public sealed class GridDataIdentityTests
     {
         const string Methods = "\"lora-attn\", \"prefix\", \"bitfit\"";
         var real = Expand(Methods, "0.5", TestData.RealRoot, "1, 2");
-        var copy = TestData.CopyOf(Sst2);
-        var renamed = copy + "-renamed";
-        Directory.Move(copy, renamed);
+        var renamed = Copy("-renamed");   // identical files under another root name
         var again = Expand(Methods, "0.5", renamed, "1, 2");
         Assert.Equal(6, real.Request.Cells.Count);
         Assert.All(real.Request.Cells, c => Assert.Equal(RealSst2, c.Data));
@@ -62,7 +73,7 @@ public sealed class GridDataIdentityTests
     [Fact]
     public void A_ten_thousand_cell_grid_hashes_each_data_file_once()
     {
-        var root = TestData.CopyOf(Sst2);   // paths the process-wide cache has never seen
+        var root = Copy();   // paths the process-wide cache has never seen
         var before = FileHashCache.Shared.Computed;
         var x = Expand("\"lora-attn\", \"prefix\", \"mam\", \"bitfit\", \"houlsby\"", "null", root, string.Join(", ", Enumerable.Range(0, 2000)));
         Assert.Equal(10_000, x.Request.Cells.Count);
@@ -73,7 +84,7 @@ public sealed class GridDataIdentityTests
     [Fact]
     public void A_task_whose_files_are_missing_is_a_one_line_error_naming_the_task_the_path_and_data()
     {
-        var root = TestData.CopyOf(Sst2);
+        var root = Copy();
         File.Delete(Path.Combine(root, Sst2.FolderPath, Sst2.EvalFile));
         var e = Assert.Throws<FileNotFoundException>(() => Expand("\"lora-attn\"", "null", root));
         Assert.Equal($"task 'sst2' needs split file '{Path.Combine(root, "glue", "SST-2", "dev.tsv")}', which does not exist under the data root '{root}'; " +

@@ -5,12 +5,25 @@ using Xunit;
 namespace PeftGrid.Grains.Tests.Identity;
 
 /// <summary>The data part of a cell id (<see cref="DataIdentity"/>): name + size + SHA-256 of each split file the task uses.</summary>
-public sealed class DataIdentityTests
+public sealed class DataIdentityTests : IDisposable
 {
     private static readonly TaskEntry Sst2 = TaskCatalog.Sst2;
 
     /// <summary>The real SST-2 splits of ../shared/data (README: 65,349 / 2,000 rows); sizes from <c>ls -l</c>, hashes from <c>sha256sum</c>.</summary>
     public const string RealSst2 = "train.tsv:3689813:d5f96c38d2bf5d6f;dev.tsv:116283:ef90ece61df13b1e";
+
+    private readonly List<string> temps = [];
+
+    /// <summary>A temp copy of the real SST-2 splits, deleted after the test.</summary>
+    private string Copy(string suffix = "")
+    {
+        var root = IdentityData.CopyOf(Sst2);
+        temps.Add(root + suffix);
+        if (suffix.Length > 0) Directory.Move(root, root + suffix);
+        return root + suffix;
+    }
+
+    public void Dispose() => temps.ForEach(t => Directory.Delete(t, recursive: true));
 
     [Fact]
     public void The_real_sst2_files_have_a_stable_identity()
@@ -24,9 +37,7 @@ public sealed class DataIdentityTests
     [Fact]
     public void The_same_files_under_a_renamed_root_are_the_same_data()
     {
-        var copy = IdentityData.CopyOf(Sst2);
-        var renamed = copy + "-renamed";
-        Directory.Move(copy, renamed);
+        var renamed = Copy("-renamed");   // identical files under another root name
         Assert.Equal(RealSst2, DataIdentity.Of(renamed, Sst2));
         Assert.Null(DataIdentity.Mismatch(RealSst2, renamed, Sst2));
     }
@@ -34,7 +45,7 @@ public sealed class DataIdentityTests
     [Fact]
     public void One_changed_byte_in_dev_is_other_data_and_the_mismatch_names_the_file_and_the_content()
     {
-        var root = IdentityData.CopyOf(Sst2);
+        var root = Copy();
         var dev = IdentityData.FlipEvalByte(root, Sst2);
         var changed = DataIdentity.Of(root, Sst2);
         Assert.NotEqual(RealSst2, changed);
@@ -47,7 +58,7 @@ public sealed class DataIdentityTests
     [Fact]
     public void A_size_difference_is_named_as_such()
     {
-        var root = IdentityData.CopyOf(Sst2);
+        var root = Copy();
         var dev = Path.Combine(root, Sst2.FolderPath, Sst2.EvalFile);
         File.AppendAllText(dev, "x");
         Assert.Equal($"data mismatch for task 'sst2' (not training on other data): '{dev}' is 116284 bytes here, the cell was submitted with 116283 bytes",
@@ -70,7 +81,7 @@ public sealed class DataIdentityTests
     [Fact]
     public void A_missing_split_names_the_task_and_the_expected_path()
     {
-        var root = IdentityData.CopyOf(Sst2);
+        var root = Copy();
         File.Delete(Path.Combine(root, Sst2.FolderPath, "dev.tsv"));
         var e = Assert.Throws<FileNotFoundException>(() => DataIdentity.Of(root, Sst2));
         Assert.Equal($"task 'sst2' needs split file '{Path.Combine(root, "glue", "SST-2", "dev.tsv")}', which does not exist under the data root '{root}'", e.Message);
@@ -80,7 +91,7 @@ public sealed class DataIdentityTests
     public void Each_file_is_hashed_once_while_unchanged_and_again_after_a_change()
     {
         var cache = new FileHashCache();
-        var root = IdentityData.CopyOf(Sst2);
+        var root = Copy();
         for (var i = 0; i < 10_000; i++)
         {
             Assert.Equal(RealSst2, DataIdentity.Of(root, Sst2, cache));

@@ -5,8 +5,12 @@ using PeftGrid.Tasks.Runner;
 namespace PeftGrid.Tasks.Tests.Runner;
 
 /// <summary>The worker checks its split files against the cell's data identity (<see cref="TrialSpec.Data"/>) before training.</summary>
-public class DataCheckTests
+public sealed class DataCheckTests : IDisposable
 {
+    private readonly List<string> temps = [];
+
+    public void Dispose() => temps.ForEach(t => Directory.Delete(t, recursive: true));
+
     private static readonly TaskEntry Sst2 = TaskCatalog.Sst2;
     private const string RealSst2 = "train.tsv:3689813:d5f96c38d2bf5d6f;dev.tsv:116283:ef90ece61df13b1e";
 
@@ -16,10 +20,11 @@ public class DataCheckTests
         Profile = new TrainingProfile { MaxTrainExamples = 16, MaxEvalExamples = 16, MaxLength = 16 },
     };
 
-    /// <summary>A temp data root holding copies of the real SST-2 splits.</summary>
-    private static string CopyOfSst2()
+    /// <summary>A temp data root holding copies of the real SST-2 splits, deleted after the test.</summary>
+    private string CopyOfSst2()
     {
         var root = Path.Combine(Path.GetTempPath(), "peftgrid-datacheck-" + Guid.NewGuid().ToString("N")[..12]);
+        temps.Add(root);
         Directory.CreateDirectory(Path.Combine(root, Sst2.FolderPath));
         foreach (var file in new[] { Sst2.TrainFile, Sst2.EvalFile })
         {
