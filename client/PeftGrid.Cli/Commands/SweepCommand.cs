@@ -37,12 +37,14 @@ public static class SweepCommand
     /// <summary>Loads and expands a grid with the data identity of the data root <paramref name="data"/>, resolved as every command
     /// resolves it (<see cref="Tasks.Data.DataRoot.Resolve"/>).</summary>
     /// <returns>The expansion and the resolved (absolute) data root.</returns>
+    /// <exception cref="GridFormatException">A malformed grid (checked first).</exception>
     /// <exception cref="DirectoryNotFoundException">No data root.</exception>
-    /// <exception cref="FileNotFoundException">A task's split file is missing under it.</exception>
+    /// <exception cref="FileNotFoundException">An unknown grid, or a task's split file missing under the data root.</exception>
     public static (GridExpansion Expansion, string DataRoot) Expand(string grid, string? data)
     {
+        var definition = GridParser.Load(grid);   // a bad grid is reported before a missing data root
         var root = Tasks.Data.DataRoot.Resolve(data);
-        return (GridParser.Expand(GridParser.Load(grid), root), root);
+        return (GridParser.Expand(definition, root), root);
     }
 
     private static Command Submit()
