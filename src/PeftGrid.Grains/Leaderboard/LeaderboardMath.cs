@@ -7,7 +7,7 @@ namespace PeftGrid.Grains.Leaderboard;
 
 /// <summary>
 /// The leaderboard's arithmetic: rows keyed by (tier, canonical method, training profile), mean ± sample std over distinct
-/// seeds of finite scores, ranks, Pareto front. A diverged entry (<see cref="IsDiverged"/>) is counted in
+/// seeds of finite scores, ranks, Pareto front. A diverged entry (<see cref="IsDiverged(LeaderboardEntry)"/>) is counted in
 /// <see cref="LeaderboardRow.Diverged"/> and never reaches a mean, std, rank or the front.
 /// </summary>
 public static class LeaderboardMath
@@ -71,6 +71,13 @@ public static class LeaderboardMath
             TrainSeconds = result.TrainSeconds, Profile = spec.Profile.Canonical(), Diverged = diverged,
         };
     }
+
+    /// <summary>True when a result counts as diverged on the leaderboard (what <see cref="ToEntry"/> marks
+    /// <see cref="LeaderboardEntry.Diverged"/>): status <see cref="TrialStatus.Diverged"/>, or Succeeded with a NaN or ±Inf
+    /// primary score.</summary>
+    public static bool IsDiverged(TrialResult result) =>
+        result.Status is TrialStatus.Diverged
+        || (result.Status is TrialStatus.Succeeded && Primary(result.Metrics, result.Task) is { } p && !double.IsFinite(p.Value));
 
     /// <summary>True when the entry cannot be ranked: flagged diverged, or its score is NaN or ±Inf (an entry stored by
     /// older code or built by hand).</summary>
