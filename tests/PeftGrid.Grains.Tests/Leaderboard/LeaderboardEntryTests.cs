@@ -57,6 +57,19 @@ public sealed class LeaderboardEntryTests
     }
 
     [Theory]
+    [InlineData(TrialStatus.Succeeded, 0.9, false)]
+    [InlineData(TrialStatus.Succeeded, double.NaN, true)]
+    [InlineData(TrialStatus.Succeeded, double.NegativeInfinity, true)]
+    [InlineData(TrialStatus.Diverged, 0.9, true)]
+    [InlineData(TrialStatus.Failed, double.NaN, false)]
+    public void ResultIsDivergedExactlyWhenItsEntryIs(TrialStatus status, double accuracy, bool diverged)
+    {
+        var result = Result(status, accuracy);
+        Assert.Equal(diverged, LeaderboardMath.IsDiverged(result));
+        Assert.Equal(diverged, LeaderboardMath.ToEntry(Spec, result)?.Diverged ?? false);
+    }
+
+    [Theory]
     [InlineData(TrialStatus.Failed)]
     [InlineData(TrialStatus.Cancelled)]
     public void FailedAndCancelledResultsAreNoEntries(TrialStatus status) =>
