@@ -46,7 +46,9 @@ public static class LeaderboardMath
     /// non-finite (NaN, ±Inf) primary score, and the score of a diverged entry is stored as NaN. Null for any other status
     /// and for a succeeded result without metrics (nothing to rank). <see cref="LeaderboardEntry.Run"/> is left at 1 (the
     /// scheduler sets the cell's run). The canonical method (<see cref="CellIdentity.Method"/>, which may solve a budget) is
-    /// cached per (method, model, tier), bounded by <see cref="MethodCacheCapacity"/>, so a call on the result path is cheap.
+    /// cached per (method, model, tier), bounded by <see cref="MethodCacheCapacity"/>, and the cell id is the result's
+    /// (<see cref="TrialResult.CellId"/>, which the scheduler matched to the cell) rather than a re-hash of
+    /// <see cref="TrialSpec.CellId"/> (which re-solves the budget): a call on the result path costs microseconds, not a budget solve.
     /// </summary>
     public static LeaderboardEntry? ToEntry(TrialSpec spec, TrialResult result)
     {
@@ -63,7 +65,7 @@ public static class LeaderboardMath
         var diverged = result.Status is TrialStatus.Diverged || !double.IsFinite(score);
         return new LeaderboardEntry
         {
-            CellId = spec.CellId, Task = spec.Task, Model = spec.Model,
+            CellId = result.CellId, Task = spec.Task, Model = spec.Model,
             Method = CanonicalMethod(spec.Method, spec.Model, spec.BudgetPercent), ResolvedMethod = result.Method,
             Tier = spec.BudgetPercent, Seed = spec.Seed, Score = diverged ? double.NaN : score,
             Metric = primary?.Name ?? TaskCatalog.TryFind(spec.Task)?.PrimaryMetric ?? PrimaryMetrics[0],
