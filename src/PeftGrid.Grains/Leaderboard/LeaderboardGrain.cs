@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using PeftGrid.Contracts.Grid;
@@ -30,9 +29,10 @@ public sealed class LeaderboardChunk
 /// <para>Storage conflicts: when a write fails with <see cref="InconsistentStateException"/> (etag mismatch: Redis restarted
 /// empty, another writer) the grain re-reads every chunk, re-applies what this activation holds (every entry it loaded or
 /// acknowledged, unless storage has a higher run of that cell) and the removals it acknowledged, and writes again, up to
-/// <see cref="MaxWriteAttempts"/> times; entries other writers added are kept. An acknowledged entry is never silently dropped.</para>
+/// <see cref="MaxWriteAttempts"/> times; entries other writers added are kept. An acknowledged entry is never silently dropped
+/// (LeaderboardGrain.Persistence.cs).</para>
 /// </summary>
-public sealed class LeaderboardGrain(
+public sealed partial class LeaderboardGrain(
     [PersistentState("leaderboard", GrainKeys.Storage)] IPersistentState<LeaderboardState> store,
     ILogger<LeaderboardGrain> logger) : Grain, ILeaderboardGrain
 {
@@ -54,16 +54,6 @@ public sealed class LeaderboardGrain(
         public (double? Tier, string Method, string Profile) Key { get; } = key;
         public List<LeaderboardEntry> Entries { get; } = [];
         public LeaderboardRow? Row { get; set; }
-    }
-
-    /// <inheritdoc/>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainKeys.Storage);
-        chunks = new StateChunks<LeaderboardChunk>(storage, this.GetGrainId(), "leaderboard-entries");
-        await chunks.LoadAsync(store.State.ChunkCount);
-        IndexChunks();
-        await base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -212,109 +202,6 @@ public sealed class LeaderboardGrain(
             groupIndex.Remove(key);
             groups.Remove(g);
         }
-    }
-
-    /// <summary>Rebuilds the in-memory index from the loaded chunks. A cell stored twice (two writers) keeps its higher run
-    /// (the earlier copy on a tie); the other copy is dropped from its chunk, which is written with the next change.</summary>
-    private void IndexChunks()
-    {
-        entries.Clear();
-        groupIndex.Clear();
-        groups.Clear();
-        cached = null;
-        for (var k = 0; k < chunks.Count; k++)
-        {
-            var list = chunks[k].Entries;
-            for (var i = 0; i < list.Count; i++)
-            {
-                var e = list[i];
-                if (!entries.TryGetValue(e.CellId, out var slot))
-                {
-                    entries[e.CellId] = (e, k);
-                    AddToGroup(e);
-                    continue;
-                }
-                if (e.Run > slot.Entry.Run)
-                {
-                    Replace(slot.Entry, slot.Chunk, e); // the winner moves into the loser's place; drop this copy
-                }
-                list.RemoveAt(i--);
-                chunks.MarkDirty(k);
-            }
-        }
-    }
-
-    /// <summary>Writes the changed chunks and, if the chunk count changed, the head; on a storage conflict re-reads and re-applies.</summary>
-    private async Task PersistAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                if (chunks.IsDirty)
-                {
-                    cached = null;
-                    await chunks.WriteDirtyAsync();
-                }
-                if (store.State.ChunkCount != chunks.Count)
-                {
-                    store.State.ChunkCount = chunks.Count;
-                    await store.WriteStateAsync();
-                }
-                return;
-            }
-            catch (Exception e) when (IsConflict(e) && attempt < MaxWriteAttempts)
-            {
-                logger.LogWarning(e, "Leaderboard {Key}: storage conflict on write (attempt {Attempt}); re-reading and re-applying {Entries} entries and {Removed} removals",
-                    this.GetPrimaryKeyString(), attempt, entries.Count, removed.Count);
-                await ReloadAndReapplyAsync();
-            }
-        }
-    }
-
-    /// <summary>Re-reads head and chunks (fresh etags), then re-applies every entry this activation holds (storage keeps a cell
-    /// only if its run is higher) and this activation's removals, marking what differs from storage for the next write.</summary>
-    private async Task ReloadAndReapplyAsync()
-    {
-        var mine = new List<LeaderboardEntry>(entries.Count);
-        for (var k = 0; k < chunks.Count; k++)
-        {
-            mine.AddRange(chunks[k].Entries.Where(e => entries.TryGetValue(e.CellId, out var s) && ReferenceEquals(s.Entry, e)));
-        }
-        await store.ReadStateAsync();
-        await chunks.LoadAsync(store.State.ChunkCount);
-        IndexChunks();
-        foreach (var id in removed)
-        {
-            Remove(id);
-        }
-        foreach (var e in mine)
-        {
-            if (!entries.TryGetValue(e.CellId, out var slot))
-            {
-                Append(e);
-            }
-            else if (slot.Entry.Run <= e.Run && slot.Entry != e)
-            {
-                Replace(slot.Entry, slot.Chunk, e);
-            }
-        }
-    }
-
-    private static bool IsConflict(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            if (x is InconsistentStateException)
-            {
-                return true;
-            }
-            if (x is AggregateException agg && agg.InnerExceptions.Any(IsConflict))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static (string Task, string Model) Split(string key)
