@@ -78,13 +78,18 @@ public sealed partial class LeaderboardGrain
     }
 
     /// <summary>Re-reads head and chunks (fresh etags), then re-applies every entry this activation holds (storage keeps a cell
-    /// only if its run is higher) and this activation's removals, marking what differs from storage for the next write.</summary>
+    /// only if its run is higher) and this activation's removals, marking what differs from storage for the next write. The
+    /// entries to re-apply are kept in <see cref="reapply"/> until this succeeds, so a failed re-read (storage down) loses
+    /// nothing: the next ingest or removal re-reads first (<see cref="RecoverAsync"/>).</summary>
     private async Task ReloadAndReapplyAsync()
     {
-        var mine = new List<LeaderboardEntry>(entries.Count);
-        for (var k = 0; k < chunks.Count; k++)
+        if (reapply is null)
         {
-            mine.AddRange(chunks[k].Entries.Where(e => entries.TryGetValue(e.CellId, out var s) && ReferenceEquals(s.Entry, e)));
+            reapply = new List<LeaderboardEntry>(entries.Count);
+            for (var k = 0; k < chunks.Count; k++)
+            {
+                reapply.AddRange(chunks[k].Entries.Where(e => entries.TryGetValue(e.CellId, out var s) && ReferenceEquals(s.Entry, e)));
+            }
         }
         await store.ReadStateAsync();
         await chunks.LoadAsync(store.State.ChunkCount);
@@ -93,6 +98,8 @@ public sealed partial class LeaderboardGrain
         {
             Remove(id);
         }
+        var mine = reapply;
+        reapply = null;
         foreach (var e in mine)
         {
             if (!entries.TryGetValue(e.CellId, out var slot))
@@ -103,6 +110,15 @@ public sealed partial class LeaderboardGrain
             {
                 Replace(slot.Entry, slot.Chunk, e);
             }
+        }
+    }
+
+    /// <summary>Finishes an interrupted <see cref="ReloadAndReapplyAsync"/> (the chunks in memory are not trustworthy then).</summary>
+    private async Task RecoverAsync()
+    {
+        if (reapply is not null)
+        {
+            await ReloadAndReapplyAsync();
         }
     }
 

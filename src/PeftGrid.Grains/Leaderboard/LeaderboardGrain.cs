@@ -48,6 +48,7 @@ public sealed partial class LeaderboardGrain(
     private readonly HashSet<string> removed = new(StringComparer.Ordinal);
     private StateChunks<LeaderboardChunk> chunks = null!;
     private LeaderboardView? cached;
+    private List<LeaderboardEntry>? reapply;
 
     private sealed class Group((double? Tier, string Method, string Profile) key)
     {
@@ -59,6 +60,7 @@ public sealed partial class LeaderboardGrain(
     /// <inheritdoc/>
     public async Task<int> IngestAsync(IReadOnlyList<LeaderboardEntry> batch)
     {
+        await RecoverAsync();
         var changed = 0;
         foreach (var e in batch)
         {
@@ -74,6 +76,7 @@ public sealed partial class LeaderboardGrain(
     /// <inheritdoc/>
     public async Task<int> RemoveAsync(IReadOnlyList<string> cellIds)
     {
+        await RecoverAsync();
         var count = 0;
         foreach (var id in cellIds)
         {
