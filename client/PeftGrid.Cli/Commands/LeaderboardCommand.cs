@@ -10,7 +10,7 @@ public static class LeaderboardCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var c = new Command("leaderboard", "Show each budget tier's ranking (mean ± std over seeds) and the Pareto front for a task");
+        var c = new Command("leaderboard", "Show each budget tier's ranking (mean ± std over distinct seeds; diverged cells counted, never ranked) and the Pareto front for a task");
         var task = new Option<string>("--task") { Description = "Task, e.g. sst2", Required = true };
         var model = new Option<string?>("--model") { Description = "Model (default: every model with cells of the task)" };
         var conn = new SweepConnection();

@@ -59,14 +59,14 @@ public static class SweepRunCommand
             var written = SweepOutput.Write(dir, status, results, boards);
             if (json)
             {
-                Console.WriteLine(SweepOutput.ToJson(new { status, wallSeconds = clock.Elapsed.TotalSeconds, leaderboards = boards, output = dir }));
+                Console.WriteLine(SweepOutput.ToJson(new { status, wallSeconds = clock.Elapsed.TotalSeconds, leaderboards = boards, diverged = SweepSummary.Diverged(results), output = dir }));
             }
             else
             {
                 LeaderboardTables.Print(AnsiConsole.Console, boards);
-                foreach (var failed in (await client.GetCellsAsync(status.SweepId)).Where(x => x.Status == CellStatus.Failed))
+                foreach (var line in SweepSummary.ErrorLines(await client.GetCellsAsync(status.SweepId), results))
                 {
-                    Console.Error.WriteLine($"peftgrid: failed: cell {failed.CellId} ({failed.Spec.Method}, {failed.Spec.BudgetPercent}%, seed {failed.Spec.Seed}): {failed.Error}");
+                    Console.Error.WriteLine(line); // failed cells, then diverged ones (counted on the leaderboard, never ranked)
                 }
                 foreach (var w in status.Waiting)
                 {

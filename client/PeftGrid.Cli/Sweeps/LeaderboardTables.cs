@@ -7,7 +7,9 @@ namespace PeftGrid.Cli.Sweeps;
 /// <summary>Renders leaderboards as console tables, one per budget tier.</summary>
 public static class LeaderboardTables
 {
-    /// <summary>Writes every tier of every board to the console.</summary>
+    /// <summary>Writes every tier of every board to the console: rank (<c>—</c> for a row with only diverged cells, never
+    /// ranked), the configuration, its training profile when the board has more than one, mean ± std over the counted seeds,
+    /// seeds (with duplicate seeds not counted), diverged cells, sizes, time and Pareto membership.</summary>
     public static void Print(IAnsiConsole console, IReadOnlyList<LeaderboardView> boards)
     {
         foreach (var board in boards)
@@ -17,24 +19,40 @@ public static class LeaderboardTables
                 console.MarkupLine($"[yellow]{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)}: no results yet[/]");
                 continue;
             }
+            var profiles = board.Tiers.SelectMany(t => t.Rows).Select(r => r.Profile).Distinct(StringComparer.Ordinal).Count() > 1;
             foreach (var tier in board.Tiers)
             {
                 var title = tier.Tier is { } t ? $"{t.ToString("0.###", CultureInfo.InvariantCulture)} % budget" : "own sizes";
-                var table = new Table().Title($"{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)} — {title}")
-                    .AddColumns("#", "method", $"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "paper #", "trainable #", "% (paper)", "train s", "pareto");
+                var table = new Table().Title($"{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)} — {title}");
+                table.AddColumns(profiles ? new[] { "#", "method", "profile" } : new[] { "#", "method" });
+                table.AddColumns($"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "diverged", "paper #", "trainable #", "% (paper)", "train s", "pareto");
                 foreach (var r in tier.Rows)
                 {
-                    table.AddRow(
-                        r.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(MethodText(r)),
-                        r.Seeds > 1 ? string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}") : string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00}"), // no spread from one seed
-                        r.Seeds.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
+                    var cells = new List<string> { r.Rank > 0 ? r.Rank.ToString(CultureInfo.InvariantCulture) : "—", Markup.Escape(MethodText(r)) };
+                    if (profiles)
+                    {
+                        cells.Add(Markup.Escape(r.Profile));
+                    }
+                    cells.AddRange([
+                        Score(r), Seeds(r), r.Diverged.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
                         r.TrainableCount.ToString("N0", CultureInfo.InvariantCulture), r.Percent.ToString("0.###", CultureInfo.InvariantCulture),
-                        r.TrainSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.Pareto ? "*" : "");
+                        r.TrainSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.Pareto ? "*" : ""]);
+                    table.AddRow(cells.ToArray());
                 }
                 console.Write(table);
             }
         }
     }
+
+    /// <summary>Mean ± std in %, the mean alone for one seed (no spread), <c>— (diverged)</c> for no finite seed.</summary>
+    private static string Score(LeaderboardRow r) =>
+        r.Seeds == 0 || !double.IsFinite(r.Mean) ? "— (diverged)"
+        : r.Seeds > 1 ? string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}")
+        : string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00}");
+
+    /// <summary>Distinct seeds counted, and the entries left out because another cell of the row had the same seed.</summary>
+    private static string Seeds(LeaderboardRow r) =>
+        r.DuplicateSeeds > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.Seeds} (+{r.DuplicateSeeds} dup)") : r.Seeds.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The row's configuration in its canonical resolved form; the worker's resolution follows an arrow where it differs
     /// (a checkpoint path, whose free sizes only the worker can solve).</summary>

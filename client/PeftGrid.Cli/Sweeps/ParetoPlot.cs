@@ -1,4 +1,5 @@
 using PeftGrid.Contracts.Grid;
+using PeftGrid.Grains.Leaderboard;
 using PeftGrid.Peft.Specs;
 using ScottPlot;
 
@@ -10,19 +11,19 @@ public static class ParetoPlot
     /// <summary>
     /// Saves a 900×600 PNG to <paramref name="path"/>: one colour per method family (<see cref="MethodSpec.PresetName"/>: its seeds' mean at each budget it ran), one
     /// marker shape per family (per leaderboard when several task / model boards are drawn), exact ties spread sideways,
-    /// the Pareto front dashed and labelled with its methods.
+    /// the Pareto front dashed and labelled with its methods. Rows without a finite score (only diverged cells) are not drawn.
     /// </summary>
     public static void Save(string path, IReadOnlyList<LeaderboardView> boards)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var methods = boards.SelectMany(b => b.Tiers).SelectMany(t => t.Rows).Select(r => MethodSpec.PresetName(r.Method)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var methods = boards.SelectMany(Drawable).Select(r => MethodSpec.PresetName(r.Method)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.FilledTriangleDown];
-        var drawn = boards.Where(b => b.Tiers.SelectMany(t => t.Rows).Any(r => r.Percent > 0)).ToList();
+        var drawn = boards.Where(b => Drawable(b).Any()).ToList();
         for (var bi = 0; bi < drawn.Count; bi++)
         {
             var board = drawn[bi];
-            var rows = board.Tiers.SelectMany(t => t.Rows).Where(r => r.Percent > 0).ToList();
+            var rows = Drawable(board).ToList();
             var x = Dodge(rows);
             foreach (var group in rows.GroupBy(r => MethodSpec.PresetName(r.Method), StringComparer.Ordinal))
             {
@@ -34,7 +35,7 @@ public static class ParetoPlot
                 points.MarkerSize = 9;
                 points.LegendText = drawn.Count > 1 ? $"{group.Key} ({board.Task} / {board.Model})" : group.Key;
             }
-            var front = board.Pareto.Where(r => r.Percent > 0).OrderBy(r => r.Percent).ToList();
+            var front = board.Pareto.Where(IsDrawable).OrderBy(r => r.Percent).ToList();
             if (front.Count > 1)
             {
                 var line = plot.Add.ScatterLine(front.Select(r => Math.Log10(r.Percent)).ToArray(), front.Select(r => 100 * r.Mean).ToArray());
@@ -62,6 +63,12 @@ public static class ParetoPlot
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, 900, 600);
     }
+
+    /// <summary>Rows with a point: ranked (finite mean over at least one seed; rows with only diverged cells are skipped) and a
+    /// positive finite % (log axis).</summary>
+    private static IEnumerable<LeaderboardRow> Drawable(LeaderboardView board) => board.Tiers.SelectMany(t => t.Rows).Where(IsDrawable);
+
+    private static bool IsDrawable(LeaderboardRow r) => LeaderboardMath.IsRanked(r) && r.Percent > 0 && double.IsFinite(r.Percent);
 
     /// <summary>
     /// log10(% parameters) per row, with rows that tie on (%, score) spread sideways by 0.02 decades each so no marker

@@ -5,7 +5,8 @@ using PeftGrid.Contracts.Trials;
 
 namespace PeftGrid.Cli.Sweeps;
 
-/// <summary>Writes a sweep's artifacts: <c>cells/&lt;cellId&gt;/result.json</c> (DESIGN.md §6), <c>leaderboard.json</c>, <c>leaderboard.png</c>.</summary>
+/// <summary>Writes a sweep's artifacts: <c>cells/&lt;cellId&gt;/result.json</c> (DESIGN.md §6), <c>leaderboard.json</c> (the sweep status, the
+/// leaderboards with each row's profile, diverged count and duplicate seeds, and the diverged cells with their reason), <c>leaderboard.png</c>.</summary>
 public static class SweepOutput
 {
     /// <summary>Serializes <paramref name="value"/> with the solution's JSON options (<see cref="PeftGridJson.Options"/>).</summary>
@@ -25,7 +26,7 @@ public static class SweepOutput
             written.Add(path);
         }
         var board = Path.Combine(dir, "leaderboard.json");
-        File.WriteAllText(board, ToJson(new { sweep = status, leaderboards = boards }));
+        File.WriteAllText(board, ToJson(new { sweep = status, leaderboards = boards, diverged = SweepSummary.Diverged(results) }));
         written.Add(board);
         var png = Path.Combine(dir, "leaderboard.png");
         ParetoPlot.Save(png, boards);

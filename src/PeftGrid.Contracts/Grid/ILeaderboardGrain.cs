@@ -3,8 +3,10 @@ namespace PeftGrid.Contracts.Grid;
 /// <summary>The leaderboard of one task and model (key <see cref="GrainKeys.Leaderboard"/>).</summary>
 public interface ILeaderboardGrain : IGrainWithStringKey
 {
-    /// <summary>Adds succeeded cells; idempotent on <see cref="LeaderboardEntry.CellId"/>. Persisted before returning.</summary>
-    /// <returns>Entries that were new.</returns>
+    /// <summary>Adds succeeded and diverged cells; idempotent on <see cref="LeaderboardEntry.CellId"/>: an entry with a higher
+    /// <see cref="LeaderboardEntry.Run"/> than the cell's current one replaces it, an equal or lower run is a duplicate and
+    /// ignored. Persisted before returning (a storage conflict is resolved by re-reading and re-applying).</summary>
+    /// <returns>Entries that were new or replaced an older run.</returns>
     Task<int> IngestAsync(IReadOnlyList<LeaderboardEntry> entries);
 
     /// <summary>Each tier's ranking (mean ± sample std over seeds) and the Pareto front.</summary>

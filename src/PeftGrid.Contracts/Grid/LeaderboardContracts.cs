@@ -1,6 +1,6 @@
 namespace PeftGrid.Contracts.Grid;
 
-/// <summary>One succeeded cell as the leaderboard keeps it.</summary>
+/// <summary>One succeeded or diverged cell as the leaderboard keeps it.</summary>
 [GenerateSerializer, Immutable, Alias("peftgrid.LeaderboardEntry")]
 public sealed record LeaderboardEntry
 {
@@ -10,7 +10,8 @@ public sealed record LeaderboardEntry
     [Id(1)] public required string Task { get; init; }
     /// <summary>Model.</summary>
     [Id(2)] public required string Model { get; init; }
-    /// <summary>The method spec as submitted (the grouping key with the tier), e.g. <c>lora-attn</c>.</summary>
+    /// <summary>The configuration in its canonical form (<see cref="Trials.CellIdentity.Method"/>; part of the row key with the tier
+    /// and <see cref="Profile"/>), e.g. <c>lora-attn[r=10]</c>.</summary>
     [Id(3)] public required string Method { get; init; }
     /// <summary>The resolved spec with solved sizes, e.g. <c>lora-attn[r=10]</c>.</summary>
     [Id(4)] public string ResolvedMethod { get; init; } = "";
@@ -18,7 +19,7 @@ public sealed record LeaderboardEntry
     [Id(5)] public double? Tier { get; init; }
     /// <summary>Seed.</summary>
     [Id(6)] public int Seed { get; init; }
-    /// <summary>Primary metric value (accuracy in [0, 1] for GLUE).</summary>
+    /// <summary>Primary metric value (accuracy in [0, 1] for GLUE); NaN for a <see cref="Diverged"/> entry.</summary>
     [Id(7)] public double Score { get; init; }
     /// <summary>Name of the primary metric, e.g. <c>accuracy</c>.</summary>
     [Id(8)] public string Metric { get; init; } = "accuracy";
@@ -40,23 +41,23 @@ public sealed record LeaderboardEntry
     [Id(15)] public int Run { get; init; } = 1;
 }
 
-/// <summary>One configuration (method × tier) aggregated over seeds.</summary>
+/// <summary>One configuration (tier × canonical method × training profile) aggregated over its distinct seeds.</summary>
 [GenerateSerializer, Immutable, Alias("peftgrid.LeaderboardRow")]
 public sealed record LeaderboardRow
 {
-    /// <summary>1-based rank within its tier by mean score (descending).</summary>
+    /// <summary>1-based rank within its tier by mean score (descending); 0 for a row with only diverged cells (never ranked).</summary>
     [Id(0)] public int Rank { get; init; }
-    /// <summary>Method spec as submitted.</summary>
+    /// <summary>The configuration's canonical method (<see cref="LeaderboardEntry.Method"/>).</summary>
     [Id(1)] public required string Method { get; init; }
     /// <summary>Resolved spec of the first seed.</summary>
     [Id(2)] public string ResolvedMethod { get; init; } = "";
     /// <summary>Budget tier in %, null for explicit sizes.</summary>
     [Id(3)] public double? Tier { get; init; }
-    /// <summary>Mean of the primary metric over seeds.</summary>
+    /// <summary>Mean of the primary metric over the distinct seeds with a finite score; NaN when <see cref="Seeds"/> is 0.</summary>
     [Id(4)] public double Mean { get; init; }
-    /// <summary>Sample standard deviation (n − 1) over seeds; 0 for one seed.</summary>
+    /// <summary>Sample standard deviation (n − 1) over the counted seeds; 0 for one seed, NaN for none.</summary>
     [Id(5)] public double Std { get; init; }
-    /// <summary>Seeds aggregated.</summary>
+    /// <summary>Distinct seeds with a finite score aggregated (diverged cells and duplicate seeds not included).</summary>
     [Id(6)] public int Seeds { get; init; }
     /// <summary>Paper-convention parameter count (mean over seeds, rounded).</summary>
     [Id(7)] public long PaperCount { get; init; }
@@ -72,6 +73,9 @@ public sealed record LeaderboardRow
     [Id(12)] public string Profile { get; init; } = "";
     /// <summary>Cells of this configuration that diverged (non-finite score): not in <see cref="Mean"/>, <see cref="Seeds"/> or the ranking.</summary>
     [Id(13)] public int Diverged { get; init; }
+    /// <summary>Finite entries not counted because another cell of this row had the same seed (cells of one configuration that
+    /// differ in something outside the row key, e.g. the data): per seed the higher run wins, then the later arrival.</summary>
+    [Id(14)] public int DuplicateSeeds { get; init; }
 }
 
 /// <summary>The ranking of one budget tier.</summary>
@@ -96,8 +100,8 @@ public sealed record LeaderboardView
     [Id(2)] public string Metric { get; init; } = "accuracy";
     /// <summary>Tiers ascending (explicit-size tier last).</summary>
     [Id(3)] public IReadOnlyList<LeaderboardTier> Tiers { get; init; } = [];
-    /// <summary>The Pareto front of mean score vs % parameters, by % ascending.</summary>
+    /// <summary>The Pareto front of mean score vs % parameters over ranked rows, by % ascending.</summary>
     [Id(4)] public IReadOnlyList<LeaderboardRow> Pareto { get; init; } = [];
-    /// <summary>Cells aggregated.</summary>
+    /// <summary>Cells (entries) on the board, diverged ones included.</summary>
     [Id(5)] public int Cells { get; init; }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Grains.Storage;
@@ -18,78 +18,76 @@ public sealed class LeaderboardState
 [GenerateSerializer, Alias("peftgrid.LeaderboardChunk")]
 public sealed class LeaderboardChunk
 {
-    /// <summary>Entries in arrival order.</summary>
+    /// <summary>Entries in arrival order (a replaced entry keeps its place; a removed one leaves a gap).</summary>
     [Id(0)] public List<LeaderboardEntry> Entries { get; set; } = [];
 }
 
 /// <summary>
 /// The leaderboard of one task and model (see <see cref="ILeaderboardGrain"/>). Entries are appended to chunks of
-/// <see cref="ChunkSize"/>, so an ingest writes only the chunk(s) it touched. Rows are kept per configuration and
-/// recomputed only for configurations that received entries; the view is cached until the next ingest.
+/// <see cref="ChunkSize"/>, so a change writes only the chunk(s) it touched. Rows are kept per (tier, method, profile) and
+/// recomputed only for rows that changed; the view is cached until the next change.
+/// <para>Storage conflicts: when a write fails with <see cref="InconsistentStateException"/> (etag mismatch: Redis restarted
+/// empty, another writer) the grain re-reads every chunk, re-applies what this activation holds (every entry it loaded or
+/// acknowledged, unless storage has a higher run of that cell) and the removals it acknowledged, and writes again, up to
+/// <see cref="MaxWriteAttempts"/> times; entries other writers added are kept. An acknowledged entry is never silently dropped
+/// (LeaderboardGrain.Persistence.cs).</para>
 /// </summary>
-public sealed class LeaderboardGrain(
-    [PersistentState("leaderboard", GrainKeys.Storage)] IPersistentState<LeaderboardState> store) : Grain, ILeaderboardGrain
+public sealed partial class LeaderboardGrain(
+    [PersistentState("leaderboard", GrainKeys.Storage)] IPersistentState<LeaderboardState> store,
+    ILogger<LeaderboardGrain> logger) : Grain, ILeaderboardGrain
 {
     /// <summary>Entries per persisted chunk.</summary>
     public const int ChunkSize = 64;
 
-    private readonly Dictionary<string, LeaderboardEntry> entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<(double? Tier, string Method), Group> groupIndex = [];
+    /// <summary>Write attempts per ingest or removal when storage reports conflicts (each after a re-read and re-apply).</summary>
+    public const int MaxWriteAttempts = 4;
+
+    private readonly Dictionary<string, (LeaderboardEntry Entry, int Chunk)> entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(double? Tier, string Method, string Profile), Group> groupIndex = [];
     private readonly List<Group> groups = [];
+    private readonly HashSet<string> removed = new(StringComparer.Ordinal);
     private StateChunks<LeaderboardChunk> chunks = null!;
     private LeaderboardView? cached;
+    private List<LeaderboardEntry>? reapply;
 
-    private sealed class Group(string method, double? tier)
+    private sealed class Group((double? Tier, string Method, string Profile) key)
     {
-        public string Method { get; } = method;
-        public double? Tier { get; } = tier;
+        public (double? Tier, string Method, string Profile) Key { get; } = key;
         public List<LeaderboardEntry> Entries { get; } = [];
         public LeaderboardRow? Row { get; set; }
     }
 
     /// <inheritdoc/>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public async Task<int> IngestAsync(IReadOnlyList<LeaderboardEntry> batch)
     {
-        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainKeys.Storage);
-        chunks = new StateChunks<LeaderboardChunk>(storage, this.GetGrainId(), "leaderboard-entries");
-        await chunks.LoadAsync(store.State.ChunkCount);
-        for (var k = 0; k < chunks.Count; k++)
+        await RecoverAsync();
+        var changed = 0;
+        foreach (var e in batch)
         {
-            foreach (var e in chunks[k].Entries)
+            if (Apply(e))
             {
-                if (entries.TryAdd(e.CellId, e))
-                {
-                    AddToGroup(e);
-                }
+                changed++;
             }
         }
-        await base.OnActivateAsync(cancellationToken);
+        await PersistAsync();
+        return changed;
     }
 
     /// <inheritdoc/>
-    public async Task<int> IngestAsync(IReadOnlyList<LeaderboardEntry> batch)
+    public async Task<int> RemoveAsync(IReadOnlyList<string> cellIds)
     {
-        var added = 0;
-        var before = chunks.Count;
-        foreach (var e in batch)
+        await RecoverAsync();
+        var count = 0;
+        foreach (var id in cellIds)
         {
-            if (entries.TryAdd(e.CellId, e))
+            if (Remove(id))
             {
-                Append(e);
-                added++;
+                count++;
             }
+            removed.Add(id);
         }
-        if (chunks.IsDirty)
-        {
-            cached = null;
-            await chunks.WriteDirtyAsync();
-            if (chunks.Count != before)
-            {
-                store.State.ChunkCount = chunks.Count;
-                await store.WriteStateAsync();
-            }
-        }
-        return added;
+        await PersistAsync();
+        return count;
     }
 
     /// <inheritdoc/>
@@ -101,10 +99,10 @@ public sealed class LeaderboardGrain(
             var rows = new List<LeaderboardRow>(groups.Count);
             foreach (var g in groups)
             {
-                g.Row ??= LeaderboardMath.Row(g.Method, g.Tier, g.Entries);
+                g.Row ??= LeaderboardMath.Row(g.Key.Method, g.Key.Tier, g.Key.Profile, g.Entries);
                 rows.Add(g.Row);
             }
-            var metric = entries.Count == 0 ? "accuracy" : entries.Values.First().Metric;
+            var metric = LeaderboardMath.Metric(groups.SelectMany(g => g.Entries));
             cached = LeaderboardMath.Assemble(task, model, metric, entries.Count, rows);
         }
         return Task.FromResult(cached);
@@ -112,11 +110,38 @@ public sealed class LeaderboardGrain(
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<LeaderboardEntry>> GetEntriesAsync() =>
-        Task.FromResult<IReadOnlyList<LeaderboardEntry>>(entries.Values.OrderBy(e => e.CellId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<LeaderboardEntry>>(entries.Values.Select(s => s.Entry).OrderBy(e => e.CellId, StringComparer.Ordinal).ToList());
 
-    /// <inheritdoc/>
-    public Task<int> RemoveAsync(IReadOnlyList<string> cellIds) =>
-        throw new NotSupportedException("leaderboard entry removal lands with the leaderboard rework (issue 8)");
+    /// <summary>Adds <paramref name="e"/>, or replaces the cell's entry if <paramref name="e"/> has a higher run; false for a duplicate.</summary>
+    private bool Apply(LeaderboardEntry e)
+    {
+        if (entries.TryGetValue(e.CellId, out var slot))
+        {
+            if (e.Run <= slot.Entry.Run)
+            {
+                return false;
+            }
+            Replace(slot.Entry, slot.Chunk, e);
+        }
+        else
+        {
+            Append(e);
+        }
+        removed.Remove(e.CellId);
+        return true;
+    }
+
+    private bool Remove(string cellId)
+    {
+        if (!entries.Remove(cellId, out var slot))
+        {
+            return false;
+        }
+        chunks[slot.Chunk].Entries.RemoveAll(x => x.CellId == cellId);
+        chunks.MarkDirty(slot.Chunk);
+        RemoveFromGroup(slot.Entry);
+        return true;
+    }
 
     private void Append(LeaderboardEntry e)
     {
@@ -124,22 +149,62 @@ public sealed class LeaderboardGrain(
         {
             chunks.Add();
         }
-        chunks[chunks.Count - 1].Entries.Add(e);
-        chunks.MarkDirty(chunks.Count - 1);
+        var k = chunks.Count - 1;
+        chunks[k].Entries.Add(e);
+        chunks.MarkDirty(k);
+        entries[e.CellId] = (e, k);
         AddToGroup(e);
+    }
+
+    /// <summary>Puts <paramref name="e"/> in the place of <paramref name="old"/> (same cell) in its chunk and its row.</summary>
+    private void Replace(LeaderboardEntry old, int chunk, LeaderboardEntry e)
+    {
+        var list = chunks[chunk].Entries;
+        list[list.FindIndex(x => x.CellId == old.CellId)] = e;
+        chunks.MarkDirty(chunk);
+        entries[e.CellId] = (e, chunk);
+        if (LeaderboardMath.RowKey(old) == LeaderboardMath.RowKey(e) && groupIndex.TryGetValue(LeaderboardMath.RowKey(e), out var g))
+        {
+            g.Entries[g.Entries.FindIndex(x => x.CellId == old.CellId)] = e;
+            g.Row = null;
+            cached = null;
+        }
+        else
+        {
+            RemoveFromGroup(old);
+            AddToGroup(e);
+        }
     }
 
     private void AddToGroup(LeaderboardEntry e)
     {
-        if (!groupIndex.TryGetValue((e.Tier, e.Method), out var g))
+        var key = LeaderboardMath.RowKey(e);
+        if (!groupIndex.TryGetValue(key, out var g))
         {
-            g = new Group(e.Method, e.Tier);
-            groupIndex[(e.Tier, e.Method)] = g;
+            g = new Group(key);
+            groupIndex[key] = g;
             groups.Add(g);
         }
         g.Entries.Add(e);
         g.Row = null;
         cached = null;
+    }
+
+    private void RemoveFromGroup(LeaderboardEntry e)
+    {
+        var key = LeaderboardMath.RowKey(e);
+        if (!groupIndex.TryGetValue(key, out var g))
+        {
+            return;
+        }
+        g.Entries.RemoveAll(x => x.CellId == e.CellId);
+        g.Row = null;
+        cached = null;
+        if (g.Entries.Count == 0)
+        {
+            groupIndex.Remove(key);
+            groups.Remove(g);
+        }
     }
 
     private static (string Task, string Model) Split(string key)

@@ -1,15 +1,26 @@
+using System.Collections.Concurrent;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Peft.Catalog;
 
 namespace PeftGrid.Grains.Leaderboard;
 
-/// <summary>The leaderboard's arithmetic: grouping by tier and method, mean ± sample std over seeds, ranks, Pareto front.</summary>
+/// <summary>
+/// The leaderboard's arithmetic: rows keyed by (tier, canonical method, training profile), mean ± sample std over distinct
+/// seeds of finite scores, ranks, Pareto front. A diverged entry (<see cref="IsDiverged(LeaderboardEntry)"/>) is counted in
+/// <see cref="LeaderboardRow.Diverged"/> and never reaches a mean, std, rank or the front.
+/// </summary>
 public static class LeaderboardMath
 {
     /// <summary>Metrics tried in order as the primary metric when the task's own (<see cref="TaskEntry.PrimaryMetric"/>) is
     /// missing or the task is not in the catalog (higher is better for all of them).</summary>
     public static readonly IReadOnlyList<string> PrimaryMetrics = ["accuracy", "rouge2", "rougeL", "rouge1", "bleu"];
+
+    /// <summary>Bound on <see cref="ToEntry"/>'s cache of canonical methods (a grid has a few dozen (method, model, tier)
+    /// combinations; past the bound the cache is cleared and refilled).</summary>
+    public const int MethodCacheCapacity = 1024;
+
+    private static readonly ConcurrentDictionary<(string Method, string Model, double? Tier), string> MethodCache = new();
 
     /// <summary>The primary metric of a result of <paramref name="task"/>, or null if it has none: the catalog's primary metric
     /// of the task, else the first of <see cref="PrimaryMetrics"/>, else the first by name.</summary>
@@ -29,22 +40,53 @@ public static class LeaderboardMath
         return metrics.Count == 0 ? null : metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (m.Key, m.Value)).First();
     }
 
-    /// <summary>The entry of a succeeded cell, or null if the result has no metric.</summary>
+    /// <summary>
+    /// The entry of a finished cell: for a <see cref="TrialStatus.Succeeded"/> result with a primary metric, and for every
+    /// <see cref="TrialStatus.Diverged"/> one. <see cref="LeaderboardEntry.Diverged"/> is set for a Diverged status or a
+    /// non-finite (NaN, ±Inf) primary score, and the score of a diverged entry is stored as NaN. Null for any other status
+    /// and for a succeeded result without metrics (nothing to rank). <see cref="LeaderboardEntry.Run"/> is left at 1 (the
+    /// scheduler sets the cell's run). The canonical method (<see cref="CellIdentity.Method"/>, which may solve a budget) is
+    /// cached per (method, model, tier), bounded by <see cref="MethodCacheCapacity"/>, and the cell id is the result's
+    /// (<see cref="TrialResult.CellId"/>, which the scheduler matched to the cell) rather than a re-hash of
+    /// <see cref="TrialSpec.CellId"/> (which re-solves the budget): a call on the result path costs microseconds, not a budget solve.
+    /// </summary>
     public static LeaderboardEntry? ToEntry(TrialSpec spec, TrialResult result)
     {
-        if (Primary(result.Metrics, spec.Task) is not { } metric)
+        if (result.Status is not (TrialStatus.Succeeded or TrialStatus.Diverged))
         {
             return null;
         }
+        var primary = Primary(result.Metrics, spec.Task);
+        if (primary is null && result.Status is TrialStatus.Succeeded)
+        {
+            return null;
+        }
+        var score = primary?.Value ?? double.NaN;
+        var diverged = result.Status is TrialStatus.Diverged || !double.IsFinite(score);
         return new LeaderboardEntry
         {
-            CellId = spec.CellId, Task = spec.Task, Model = spec.Model,
-            Method = CellIdentity.Method(spec.Method, spec.Model, spec.BudgetPercent), ResolvedMethod = result.Method,
-            Tier = spec.BudgetPercent, Seed = spec.Seed, Score = metric.Value, Metric = metric.Name,
+            CellId = result.CellId, Task = spec.Task, Model = spec.Model,
+            Method = CanonicalMethod(spec.Method, spec.Model, spec.BudgetPercent), ResolvedMethod = result.Method,
+            Tier = spec.BudgetPercent, Seed = spec.Seed, Score = diverged ? double.NaN : score,
+            Metric = primary?.Name ?? TaskCatalog.TryFind(spec.Task)?.PrimaryMetric ?? PrimaryMetrics[0],
             PaperCount = result.Budget.PaperCount, TrainableCount = result.Budget.TrainableCount, Percent = result.Budget.Percent,
-            TrainSeconds = result.TrainSeconds,
+            TrainSeconds = result.TrainSeconds, Profile = spec.Profile.Canonical(), Diverged = diverged,
         };
     }
+
+    /// <summary>True when a result counts as diverged on the leaderboard (what <see cref="ToEntry"/> marks
+    /// <see cref="LeaderboardEntry.Diverged"/>): status <see cref="TrialStatus.Diverged"/>, or Succeeded with a NaN or ±Inf
+    /// primary score.</summary>
+    public static bool IsDiverged(TrialResult result) =>
+        result.Status is TrialStatus.Diverged
+        || (result.Status is TrialStatus.Succeeded && Primary(result.Metrics, result.Task) is { } p && !double.IsFinite(p.Value));
+
+    /// <summary>True when the entry cannot be ranked: flagged diverged, or its score is NaN or ±Inf (an entry stored by
+    /// older code or built by hand).</summary>
+    public static bool IsDiverged(LeaderboardEntry e) => e.Diverged || !double.IsFinite(e.Score);
+
+    /// <summary>The row key of an entry: (tier, canonical method, training profile).</summary>
+    public static (double? Tier, string Method, string Profile) RowKey(LeaderboardEntry e) => (e.Tier, e.Method, e.Profile);
 
     /// <summary>Sample standard deviation (n − 1 denominator); 0 for fewer than two values.</summary>
     public static double SampleStd(IReadOnlyList<double> values)
@@ -57,29 +99,80 @@ public static class LeaderboardMath
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
-    /// <summary>Builds the view: one row per (tier, method) with mean ± std over seeds, ranked per tier; the Pareto front over all rows.</summary>
+    /// <summary>Builds the view: one row per <see cref="RowKey"/> with mean ± std over distinct seeds, ranked per tier; the
+    /// Pareto front over the ranked rows. <paramref name="entries"/> in arrival order (it decides duplicate seeds).</summary>
     public static LeaderboardView Build(string task, string model, IEnumerable<LeaderboardEntry> entries)
     {
         var list = entries.ToList();
-        var rows = list.GroupBy(e => (e.Tier, e.Method)).Select(g => Row(g.Key.Method, g.Key.Tier, g.ToList())).ToList();
-        return Assemble(task, model, list.FirstOrDefault()?.Metric ?? "accuracy", list.Count, rows);
+        var rows = list.GroupBy(RowKey).Select(g => Row(g.Key.Method, g.Key.Tier, g.Key.Profile, g.ToList())).ToList();
+        return Assemble(task, model, Metric(list), list.Count, rows);
     }
 
-    /// <summary>The unranked row of one configuration from its entries (one per seed, in arrival order).</summary>
-    public static LeaderboardRow Row(string method, double? tier, IReadOnlyList<LeaderboardEntry> group)
+    /// <summary>The metric name of a board: that of its first finite entry, else of its first entry, else <c>accuracy</c>.</summary>
+    public static string Metric(IEnumerable<LeaderboardEntry> entries)
     {
-        var scores = group.Select(e => e.Score).ToList();
-        var first = group.OrderBy(e => e.Seed).First();
+        LeaderboardEntry? first = null;
+        foreach (var e in entries)
+        {
+            if (!IsDiverged(e))
+            {
+                return e.Metric;
+            }
+            first ??= e;
+        }
+        return first?.Metric ?? PrimaryMetrics[0];
+    }
+
+    /// <summary>
+    /// The unranked row of one configuration from its entries (in arrival order). Diverged entries only count in
+    /// <see cref="LeaderboardRow.Diverged"/>. Finite entries count once per distinct seed: of two entries with one seed
+    /// (different cells of one configuration, e.g. after the data changed) the higher <see cref="LeaderboardEntry.Run"/>
+    /// wins, then the later arrival; the others are counted in <see cref="LeaderboardRow.DuplicateSeeds"/>. A row without a
+    /// finite entry has <see cref="LeaderboardRow.Seeds"/> 0 and NaN mean and std; its sizes come from its diverged cells.
+    /// </summary>
+    public static LeaderboardRow Row(string method, double? tier, string profile, IReadOnlyList<LeaderboardEntry> group)
+    {
+        var bySeed = new Dictionary<int, LeaderboardEntry>();
+        var diverged = 0;
+        var duplicates = 0;
+        foreach (var e in group)
+        {
+            if (IsDiverged(e))
+            {
+                diverged++;
+            }
+            else if (bySeed.TryGetValue(e.Seed, out var prior))
+            {
+                duplicates++;
+                if (e.Run >= prior.Run)
+                {
+                    bySeed[e.Seed] = e;
+                }
+            }
+            else
+            {
+                bySeed[e.Seed] = e;
+            }
+        }
+        var counted = bySeed.Values.OrderBy(e => e.Seed).ToList();
+        var source = counted.Count > 0 ? counted : group.OrderBy(e => e.Seed).ToList();
+        var scores = counted.Select(e => e.Score).ToList();
         return new LeaderboardRow
         {
-            Method = method, ResolvedMethod = first.ResolvedMethod, Tier = tier, Mean = scores.Average(),
-            Std = SampleStd(scores), Seeds = scores.Count, PaperCount = (long)Math.Round(group.Average(e => (double)e.PaperCount)),
-            TrainableCount = (long)Math.Round(group.Average(e => (double)e.TrainableCount)), Percent = group.Average(e => e.Percent),
-            TrainSeconds = group.Average(e => e.TrainSeconds),
+            Method = method, ResolvedMethod = source.Count > 0 ? source[0].ResolvedMethod : "", Tier = tier, Profile = profile,
+            Mean = scores.Count > 0 ? scores.Average() : double.NaN, Std = scores.Count > 0 ? SampleStd(scores) : double.NaN,
+            Seeds = scores.Count, Diverged = diverged, DuplicateSeeds = duplicates,
+            PaperCount = (long)Math.Round(Average(source, e => e.PaperCount)),
+            TrainableCount = (long)Math.Round(Average(source, e => e.TrainableCount)),
+            Percent = Average(source, e => e.Percent), TrainSeconds = Average(source, e => e.TrainSeconds),
         };
     }
 
-    /// <summary>Ranks rows (in order of their configuration's first entry) per tier and marks the Pareto front.</summary>
+    /// <summary>True when a row has a finite mean over at least one seed: it is ranked and may be on the Pareto front.</summary>
+    public static bool IsRanked(LeaderboardRow r) => r.Seeds > 0 && double.IsFinite(r.Mean);
+
+    /// <summary>Ranks the ranked rows (<see cref="IsRanked"/>) per tier by mean (then %, method, profile) and marks the
+    /// Pareto front; rows with only diverged cells follow their tier's ranking with rank 0, never on the front.</summary>
     public static LeaderboardView Assemble(string task, string model, string metric, int cells, IReadOnlyList<LeaderboardRow> unranked)
     {
         var front = ParetoFront(unranked);
@@ -90,8 +183,14 @@ public static class LeaderboardMath
             .Select(g => new LeaderboardTier
             {
                 Tier = g.Key,
-                Rows = g.OrderByDescending(r => r.Mean).ThenBy(r => r.Percent).ThenBy(r => r.Method, StringComparer.Ordinal)
-                        .Select((r, i) => r with { Rank = i + 1 }).ToList(),
+                Rows = g.Where(IsRanked)
+                        .OrderByDescending(r => r.Mean).ThenBy(r => r.Percent)
+                        .ThenBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Profile, StringComparer.Ordinal)
+                        .Select((r, i) => r with { Rank = i + 1 })
+                        .Concat(g.Where(r => !IsRanked(r))
+                                 .OrderBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Profile, StringComparer.Ordinal)
+                                 .Select(r => r with { Rank = 0 }))
+                        .ToList(),
             })
             .ToList();
         return new LeaderboardView
@@ -101,8 +200,32 @@ public static class LeaderboardMath
         };
     }
 
-    /// <summary>Rows not dominated by another (≤ % and ≥ mean, one of them strictly).</summary>
-    public static HashSet<LeaderboardRow> ParetoFront(IReadOnlyList<LeaderboardRow> rows) =>
-        rows.Where(r => !rows.Any(o => !ReferenceEquals(o, r) && o.Percent <= r.Percent && o.Mean >= r.Mean && (o.Percent < r.Percent || o.Mean > r.Mean)))
+    /// <summary>Ranked rows (<see cref="IsRanked"/>, finite %) not dominated by another ranked row (≤ % and ≥ mean, one of
+    /// them strictly).</summary>
+    public static HashSet<LeaderboardRow> ParetoFront(IReadOnlyList<LeaderboardRow> rows)
+    {
+        var ranked = rows.Where(r => IsRanked(r) && double.IsFinite(r.Percent)).ToList();
+        return ranked
+            .Where(r => !ranked.Any(o => !ReferenceEquals(o, r) && o.Percent <= r.Percent && o.Mean >= r.Mean && (o.Percent < r.Percent || o.Mean > r.Mean)))
             .ToHashSet();
+    }
+
+    private static double Average(IReadOnlyList<LeaderboardEntry> entries, Func<LeaderboardEntry, double> value) =>
+        entries.Count == 0 ? 0 : entries.Average(value);
+
+    private static string CanonicalMethod(string method, string model, double? tier)
+    {
+        var key = (method, model, tier);
+        if (MethodCache.TryGetValue(key, out var canonical))
+        {
+            return canonical;
+        }
+        canonical = CellIdentity.Method(method, model, tier);
+        if (MethodCache.Count >= MethodCacheCapacity)
+        {
+            MethodCache.Clear();
+        }
+        MethodCache[key] = canonical;
+        return canonical;
+    }
 }
