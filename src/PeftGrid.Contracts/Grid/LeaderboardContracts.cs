@@ -31,7 +31,8 @@ public sealed record LeaderboardEntry
     [Id(11)] public double Percent { get; init; }
     /// <summary>Training wall time, seconds.</summary>
     [Id(12)] public double TrainSeconds { get; init; }
-    /// <summary>The cell's training profile in its canonical text form (<see cref="Trials.TrainingProfile.Canonical"/>), part of the
+    /// <summary>The cell's training profile in its canonical text form (<see cref="Trials.TrainingProfile.Canonical"/>, with
+    /// <c>;data=</c> and a short hash of its data identity when the cell has one), part of the
     /// row key: cells that differ only in profile are different rows, never seeds of one row.</summary>
     [Id(13)] public string Profile { get; init; } = "";
     /// <summary>The trial diverged (or its primary score is NaN/±Inf): counted in <see cref="LeaderboardRow.Diverged"/>, never ranked.</summary>

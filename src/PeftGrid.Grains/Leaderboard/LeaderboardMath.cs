@@ -70,9 +70,17 @@ public static class LeaderboardMath
             Tier = spec.BudgetPercent, Seed = spec.Seed, Score = diverged ? double.NaN : score,
             Metric = primary?.Name ?? TaskCatalog.TryFind(spec.Task)?.PrimaryMetric ?? PrimaryMetrics[0],
             PaperCount = result.Budget.PaperCount, TrainableCount = result.Budget.TrainableCount, Percent = result.Budget.Percent,
-            TrainSeconds = result.TrainSeconds, Profile = spec.Profile.Canonical(), Diverged = diverged,
+            TrainSeconds = result.TrainSeconds, Profile = ProfileKey(spec), Diverged = diverged,
         };
     }
+
+    /// <summary>The row-key profile of a cell: its training profile's canonical text, plus <c>;data=</c> and 8 hex digits of
+    /// SHA-256 of its data identity (<see cref="TrialSpec.Data"/>) when it has one — so cells trained on different data are
+    /// different rows, never seeds of one row.</summary>
+    /// <param name="spec">The cell.</param>
+    public static string ProfileKey(TrialSpec spec) => spec.Data.Length == 0
+        ? spec.Profile.Canonical()
+        : spec.Profile.Canonical() + ";data=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(spec.Data)))[..8];
 
     /// <summary>True when a result counts as diverged on the leaderboard (what <see cref="ToEntry"/> marks
     /// <see cref="LeaderboardEntry.Diverged"/>): status <see cref="TrialStatus.Diverged"/>, or Succeeded with a NaN or ±Inf

@@ -31,6 +31,21 @@ public sealed class LeaderboardEntryTests
         Assert.Equal((0.5, 7, 1234L, 0.49, 3.5), (e.Tier!.Value, e.Seed, e.PaperCount, e.Percent, e.TrainSeconds));
     }
 
+    [Fact]
+    public void CellsOnDifferentDataAreDifferentRows()
+    {
+        var a = Spec with { Data = "train.tsv:3689813:d5f96c38d2bf5d6f;dev.tsv:116283:ef90ece61df13b1e" };
+        var b = Spec with { Data = "train.tsv:3689813:d5f96c38d2bf5d6f;dev.tsv:116284:0123456789abcdef" };
+        var ea = LeaderboardMath.ToEntry(a, Result(TrialStatus.Succeeded, 0.8) with { CellId = a.CellId })!;
+        var eb = LeaderboardMath.ToEntry(b, Result(TrialStatus.Succeeded, 0.6) with { CellId = b.CellId })!;
+        Assert.StartsWith("e=2;n=2000;v=;t=128;b=32;lr=;data=", ea.Profile, StringComparison.Ordinal);
+        Assert.Equal(ea.Profile.Length, eb.Profile.Length);
+        Assert.NotEqual(ea.Profile, eb.Profile);
+        var view = LeaderboardMath.Build("sst2", "minilm", [ea, eb]);
+        Assert.Equal(2, view.Tiers.Single().Rows.Count);
+        Assert.All(view.Tiers.Single().Rows, r => Assert.Equal(1, r.Seeds));
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
