@@ -65,34 +65,47 @@ public sealed partial class MembershipWatchdog(
         var key = (RedisKey)TableKey(cluster.Value.ServiceId, cluster.Value.ClusterId);
         var me = local.SiloAddress.ToString();
         using var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
-        using var timer = new PeriodicTimer(settings.Interval);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await CheckAsync(redis.GetDatabase(), key, me);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 LogUnreachable(e.GetBaseException().Message);
             }
+            try
+            {
+                // Until the first copy is taken, look often: a table lost before then can only be answered by a restart.
+                await Task.Delay(copy is null ? FirstCopyPoll : settings.Interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    private static readonly TimeSpan FirstCopyPoll = TimeSpan.FromMilliseconds(250);
 
     private async Task CheckAsync(IDatabase db, RedisKey key, string me)
     {
-        if (membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress) != SiloStatus.Active)
+        var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
+        if (status is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead)
         {
-            return; // joining or leaving: Orleans writes the row itself
+            return; // leaving: its row is Orleans' business
         }
         var table = await db.HashGetAllAsync(key);
         var version = table.FirstOrDefault(e => e.Name == VersionField).Value;
-        var mine = table.Any(e => e.Name == me);
-        if (!version.IsNull && mine)
+        if (!version.IsNull && table.Any(e => e.Name == me))
         {
             copy = table;
             return;
+        }
+        if (status != SiloStatus.Active)
+        {
+            return; // joining: Orleans writes the row itself
         }
         var saved = copy?.FirstOrDefault(e => e.Name == me).Value ?? RedisValue.Null;
         if (copy is null || saved.IsNull)

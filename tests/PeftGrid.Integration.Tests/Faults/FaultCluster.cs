@@ -159,6 +159,8 @@ public sealed class FaultCluster(ITestOutputHelper output, bool appendOnly = fal
     {
         foreach (var s in Silos)
         {
+            var watchdog = s.Log.Split('\n').Where(l => l.Contains("membership watchdog", StringComparison.Ordinal)).Take(5);
+            Log($"silo pid {s.Process.Id}: {(s.Process.HasExited ? $"exited {s.Process.ExitCode}" : "running")} {string.Join(" | ", watchdog)}");
             s.Dispose();
         }
         if (redis is { HasExited: false })

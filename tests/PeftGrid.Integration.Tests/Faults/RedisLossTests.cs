@@ -28,7 +28,9 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         {
             Assert.Equal(0, await client.Cluster.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler).GetQueueDepthAsync());
         }
+        c.Log("a new client connected and called the scheduler");
         var third = (await c.StartSilosAsync(null, true, "c"))[0];
+        output.WriteLine(third.Log);
         await Until(async () => await c.ActiveRowsAsync() == 3, TimeSpan.FromSeconds(30), "three active rows");
         await Task.Delay(TimeSpan.FromSeconds(6)); // a table refresh / I-am-alive round later nobody declared itself dead
         Assert.False(a.Process.HasExited, a.Log);
