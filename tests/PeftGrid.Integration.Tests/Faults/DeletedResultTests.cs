@@ -38,8 +38,9 @@ public sealed class DeletedResultTests(ITestOutputHelper output)
         Assert.Equal(sweep.Cells.Select(x => x.CellId).Order(), board.Select(e => e.CellId).Order());
     }
 
-    /// <summary>Redis keys of the experiment grain of <paramref name="cellId"/> (Orleans' Redis grain storage:
-    /// <c>{ServiceId}/state/{grainId}/{stateName}</c>, the grain id holding the cell id).</summary>
+    /// <summary>Redis keys of the experiment grain of <paramref name="cellId"/>: Orleans 10.4's Redis grain storage keeps a grain's
+    /// state in the hash <c>{ServiceId}/state/{grainType}/{grainKey}/{stateName}</c> (fields <c>etag</c>, <c>data</c>), here
+    /// <c>{ServiceId}/state/experiment/{cellId}/experiment</c>.</summary>
     private static async Task<string[]> ExperimentKeysAsync(FaultCluster c, string cellId) =>
         (await Processes.RedisCliAsync(c.RedisPort, "--scan", "--pattern", $"{c.ClusterId}/state/*{cellId}*"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -9,7 +9,7 @@ namespace PeftGrid.Integration.Tests.Faults;
 /// <summary>Redis loses its data (restarted without persistence) or restarts with AOF, under real silos and a running sweep.</summary>
 public sealed class RedisLossTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact, Trait("Category", "Slow")] // 60–75 s: three silo starts on two cores
     public async Task MembershipIsRestoredAfterRedisRestartsEmptySoClientsAndNewSilosJoin()
     {
         await using var c = new FaultCluster(output);

@@ -13,7 +13,7 @@ public sealed class ReformationTests(ITestOutputHelper output)
     /// <summary>The README's bound from the first silo restart to the sweep progressing again.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    [Fact]
+    [Fact, Trait("Category", "Slow")] // ~80 s: the re-formation itself takes ~45 s
     public async Task ClusterReformsWithinTheBoundAfterEverySiloIsSigkilled()
     {
         await using var c = new FaultCluster(output);
