@@ -48,6 +48,26 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         Assert.Contains(third.Process.Id, pids); // the new silo's workers took cells: it is a full member
     }
 
+    [Fact]
+    public async Task SiloRowDeletedFromTheMembershipTableIsReinserted()
+    {
+        await using var c = new FaultCluster(output);
+        await c.StartRedisAsync();
+        var silo = (await c.StartSilosAsync(null, true, "a"))[0];
+        await Until(async () => await c.ActiveRowsAsync() == 1, TimeSpan.FromSeconds(30), "an active row");
+        var before = await c.MembershipAsync();
+        var row = Assert.Single(before.Keys, k => k != "Version");
+        Assert.Equal("1", await Processes.RedisCliAsync(c.RedisPort, "HDEL", $"{c.ClusterId}/members/{c.ClusterId}", row));
+
+        await Until(async () => (await c.MembershipAsync()).ContainsKey(row), TimeSpan.FromSeconds(15), "row re-inserted");
+        var after = await c.MembershipAsync();
+        Assert.Equal(int.Parse(before["Version"]) + 1, int.Parse(after["Version"]));
+        Assert.Equal(1, await c.ActiveRowsAsync());
+        await using var client = await c.ConnectAsync(); // the gateway is found in the table again
+        Assert.Equal(0, await client.Cluster.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler).GetQueueDepthAsync());
+        Assert.False(silo.Process.HasExited, silo.Log);
+    }
+
     [Fact, Trait("Needs", "sched")]
     public async Task SweepAfterRedisRestartsEmptyRerunsOnlyLostCellsAndCountsThem()
     {
