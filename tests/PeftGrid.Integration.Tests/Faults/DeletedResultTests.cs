@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace PeftGrid.Integration.Tests.Faults;
 
 /// <summary>A finished cell's stored result is deleted from Redis behind the cluster's back (the experiment grain's key).</summary>
+[Collection(FaultsCollection.Name)]
 public sealed class DeletedResultTests(ITestOutputHelper output)
 {
     [Fact, Trait("Needs", "sched")]

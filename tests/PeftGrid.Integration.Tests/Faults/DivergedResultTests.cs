@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace PeftGrid.Integration.Tests.Faults;
 
 /// <summary>Cells that report NaN, +∞ or −∞ accuracy, or end Diverged, on a real cluster: shown as diverged, never ranked.</summary>
+[Collection(FaultsCollection.Name)]
 public sealed class DivergedResultTests(ITestOutputHelper output)
 {
     [Fact, Trait("Needs", "sched"), Trait("Needs", "board")]

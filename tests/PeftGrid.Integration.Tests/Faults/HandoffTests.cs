@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace PeftGrid.Integration.Tests.Faults;
 
 /// <summary>The silo hosting the scheduler is SIGKILLed while a finished cell's result is being handed off to it.</summary>
+[Collection(FaultsCollection.Name)]
 public sealed class HandoffTests(ITestOutputHelper output)
 {
     [Fact]

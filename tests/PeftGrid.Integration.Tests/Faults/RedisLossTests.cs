@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace PeftGrid.Integration.Tests.Faults;
 
 /// <summary>Redis loses its data (restarted without persistence) or restarts with AOF, under real silos and a running sweep.</summary>
+[Collection(FaultsCollection.Name)]
 public sealed class RedisLossTests(ITestOutputHelper output)
 {
     [Fact, Trait("Category", "Slow")] // 60–75 s: three silo starts on two cores

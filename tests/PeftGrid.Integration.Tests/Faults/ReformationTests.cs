@@ -8,6 +8,7 @@ namespace PeftGrid.Integration.Tests.Faults;
 /// Every silo SIGKILLed mid-sweep, then new silo processes on new ports (as new pods would be) with PeftGrid's default
 /// membership settings: the cluster must accept calls and the sweep progress again within the bound the README states.
 /// </summary>
+[Collection(FaultsCollection.Name)]
 public sealed class ReformationTests(ITestOutputHelper output)
 {
     /// <summary>The README's bound from the first silo restart to the sweep progressing again.</summary>

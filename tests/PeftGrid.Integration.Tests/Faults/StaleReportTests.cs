@@ -9,6 +9,7 @@ namespace PeftGrid.Integration.Tests.Faults;
 /// A worker whose lease was revoked reports late (a real silo scheduler, the test acting as two workers): a stale Failed or
 /// Succeeded report is <c>Rejected</c> and changes nothing; the live attempt's result is the cell's one result.
 /// </summary>
+[Collection(FaultsCollection.Name)]
 public sealed class StaleReportTests(ITestOutputHelper output)
 {
     private static readonly RunnerCapabilities Any = new() { Tasks = [RunnerCapabilities.Any], Models = [RunnerCapabilities.Any], CheckpointPaths = true, Devices = ["cpu:0"] };
