@@ -10,7 +10,7 @@ namespace PeftGrid.Integration.Tests.Faults;
 [Collection(FaultsCollection.Name)]
 public sealed class RedisLossTests(ITestOutputHelper output)
 {
-    [Fact, Trait("Category", "Slow")] // 60–75 s: three silo starts on two cores
+    [Fact]
     public async Task MembershipIsRestoredAfterRedisRestartsEmptySoClientsAndNewSilosJoin()
     {
         await using var c = new FaultCluster(output);
