@@ -6,7 +6,8 @@ namespace PeftGrid.Silo;
 /// <summary>The PeftGrid silo process. Configuration: see <see cref="SiloSettings"/> and <see cref="SiloHost"/>.</summary>
 public static class Program
 {
-    /// <summary>Runs the silo until SIGTERM/Ctrl-C. Exit code 1 with a one-line reason if it cannot start.</summary>
+    /// <summary>Runs the silo until SIGTERM/Ctrl-C. Exit code 1 with a one-line reason if it cannot start; exit code
+    /// <see cref="MembershipWatchdog.LostMembershipExitCode"/> when the membership table lost it (restart it).</summary>
     public static async Task<int> Main(string[] args)
     {
         IHost host;
@@ -23,6 +24,6 @@ public static class Program
         await Console.Out.WriteLineAsync("peftgrid-silo: started");
         await host.WaitForShutdownAsync();
         host.Dispose();
-        return 0;
+        return Environment.ExitCode;
     }
 }

@@ -32,9 +32,16 @@ public static class Processes
         return File.Exists(path) ? path : throw new FileNotFoundException($"build the silo first: {path}");
     }
 
-    public static async Task<Process> StartRedisAsync(int port)
+    public static Task<Process> StartRedisAsync(int port) => StartRedisAsync(port, appendOnlyDir: null);
+
+    /// <summary>A redis-server on 127.0.0.1:<paramref name="port"/>; with <paramref name="appendOnlyDir"/>, persistent: AOF on with
+    /// <c>appendfsync always</c> (every acknowledged write survives a SIGKILL) in that directory; else nothing is persisted.</summary>
+    public static async Task<Process> StartRedisAsync(int port, string? appendOnlyDir)
     {
-        var p = Process.Start(new ProcessStartInfo("redis-server", $"--bind 127.0.0.1 --port {port} --save \"\" --appendonly no")
+        var persistence = appendOnlyDir is null
+            ? "--appendonly no"
+            : $"--appendonly yes --appendfsync always --dir \"{Directory.CreateDirectory(appendOnlyDir).FullName}\"";
+        var p = Process.Start(new ProcessStartInfo("redis-server", $"--bind 127.0.0.1 --port {port} --save \"\" {persistence}")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         })!;
@@ -56,6 +63,29 @@ public static class Processes
         }
         p.Kill();
         throw new TimeoutException("redis-server did not start");
+    }
+
+    /// <summary>Runs <c>redis-cli -p PORT ARGS</c> and returns its output (trimmed); throws on a non-zero exit.</summary>
+    public static async Task<string> RedisCliAsync(int port, params string[] args)
+    {
+        var psi = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["-h", "127.0.0.1", "-p", port.ToString(), .. args])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return p.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"redis-cli {string.Join(' ', args)}: {await p.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>SIGKILLs <paramref name="redis"/> and starts a new redis-server on the same port (and AOF directory, if any).</summary>
+    public static async Task<Process> RestartRedisAsync(Process redis, int port, string? appendOnlyDir)
+    {
+        redis.Kill();
+        await redis.WaitForExitAsync();
+        redis.Dispose();
+        return await StartRedisAsync(port, appendOnlyDir);
     }
 
     /// <summary>A silo process started from the built dll with environment configuration.</summary>
@@ -109,6 +139,16 @@ public static class Processes
             if (first != started.Task)
             {
                 throw new InvalidOperationException($"silo did not start (exited: {Process.HasExited}):\n{Log}");
+            }
+        }
+
+        /// <summary>SIGKILL (no shutdown of any kind) and wait for the exit.</summary>
+        public async Task KillAsync()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill();
+                await Process.WaitForExitAsync();
             }
         }
 

@@ -95,6 +95,7 @@ public static class SiloHost
             silo.Services.AddPeftGridWorkers(settings.Workers, runner, RunnerFactory.AdmissionFor(runner));
         });
         builder.Services.AddPeftGridTelemetry($"peftgrid-silo-{settings.SiloPort}");
+        builder.Services.AddPeftGridMembership(builder.Configuration, redis);
     }
 
     /// <summary>Redis options with bounded connect retries, so an unreachable Redis fails fast instead of hanging.</summary>

@@ -22,8 +22,20 @@ public sealed class FakeRunnerOptions
     public List<string> Models { get; set; } = [];
     /// <summary>Its workers run checkpoint folder paths. Default true.</summary>
     public bool CheckpointPaths { get; set; } = true;
+    /// <summary>Seeds whose cells always fail (deterministic failures for fault tests).</summary>
+    public List<int> FailSeeds { get; set; } = [];
+    /// <summary>Seeds whose cells end <see cref="TrialStatus.Diverged"/> (loss NaN at step 1, no metrics).</summary>
+    public List<int> DivergeSeeds { get; set; } = [];
+    /// <summary>Seed → the accuracy a Succeeded cell of that seed reports instead of <see cref="FakeTrialRunner.ScoreOf"/>, e.g.
+    /// <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c> (environment <c>PeftGrid__Fake__Scores__3=NaN</c>).</summary>
+    public Dictionary<int, double> Scores { get; set; } = [];
+    /// <summary>Seeds whose cells hold their finished result for <see cref="HoldMilliseconds"/> before returning it (a
+    /// <c>hold</c> line in the run log marks the start), so a test can kill a silo while the result is being handed off.</summary>
+    public List<int> HoldSeeds { get; set; } = [];
+    /// <summary>How long a <see cref="HoldSeeds"/> cell holds its result, milliseconds (≥ 0). Default 3000.</summary>
+    public int HoldMilliseconds { get; set; } = 3000;
     /// <summary>
-    /// Run log: each process appends its lines (<c>start|end\tcellId\tpid\tdevice</c>) to its own file
+    /// Run log: each process appends its lines (<c>start|end|hold\tcellId\tpid\tdevice</c>) to its own file
     /// <c>{RunLogPath}.{pid}</c>, because .NET's <see cref="FileMode.Append"/> is a positional write, not POSIX
     /// <c>O_APPEND</c>, so two silo processes appending to one file overwrite each other's lines
     /// (dotnet/runtime#53432). Readers take the union of <c>{RunLogPath}.*</c>. Null = no log.
@@ -90,10 +102,29 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
         progress?.Report(new TrialProgress { Step = 1, TotalSteps = 1, Loss = 0.5, ExamplesPerSecond = 1000, Epoch = 1 });
         Runs.AddOrUpdate(id, 1, (_, n) => n + 1);
         Log("end", id, device);
+        if (Options.HoldSeeds.Contains(spec.Seed))
+        {
+            Log("hold", id, device);
+            await Task.Delay(Options.HoldMilliseconds, CancellationToken.None); // the result is held even if cancelled: a handoff, not a run
+        }
+        return Outcome(spec, started);
+    }
+
+    private TrialResult Outcome(TrialSpec spec, DateTime started)
+    {
         var fail = Options.FailMethods.FirstOrDefault(f => spec.Method.Contains(f, StringComparison.OrdinalIgnoreCase));
-        return fail is null
-            ? Build(spec, TrialStatus.Succeeded, null, started)
-            : Build(spec, TrialStatus.Failed, $"fake failure: method '{spec.Method}' matches '{fail}'", started);
+        if (fail is not null || Options.FailSeeds.Contains(spec.Seed))
+        {
+            return Build(spec, TrialStatus.Failed, fail is null ? $"fake failure: seed {spec.Seed}" : $"fake failure: method '{spec.Method}' matches '{fail}'", started);
+        }
+        if (Options.DivergeSeeds.Contains(spec.Seed))
+        {
+            return Build(spec, TrialStatus.Diverged, "fake divergence: loss NaN at step 1", started) with { DivergedAtStep = 1 };
+        }
+        var result = Build(spec, TrialStatus.Succeeded, null, started);
+        return Options.Scores.TryGetValue(spec.Seed, out var score)
+            ? result with { Metrics = new Dictionary<string, double> { ["accuracy"] = score } }
+            : result;
     }
 
     /// <summary>The deterministic accuracy the fake runner reports for a spec: in [0.6, 0.9], higher for larger budgets.</summary>
