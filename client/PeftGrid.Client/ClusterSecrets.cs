@@ -4,8 +4,9 @@ namespace PeftGrid.Client;
 
 /// <summary>
 /// Secrets (the Redis connection string, a certificate password) read from a value, an environment variable or a file
-/// (e.g. a mounted Kubernetes Secret), and kept out of output: every secret read here is registered, and
-/// <see cref="Redact"/> replaces it (and a Redis <c>password=</c>) in any text before it is printed.
+/// (e.g. a mounted Kubernetes Secret), and kept out of output: every secret read here (of a Redis connection string: its
+/// password) is registered, and
+/// <see cref="Redact"/> replaces it in any text before it is printed.
 /// </summary>
 public static class ClusterSecrets
 {
@@ -27,11 +28,17 @@ public static class ClusterSecrets
     public static string? Redis(string? value, string? file, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        return Read(value, file, "--redis", "--redis-file")
-               ?? Read(environment(RedisVariable), environment(RedisFileVariable), RedisVariable, RedisFileVariable);
+        var redis = Load(value, file, "--redis", "--redis-file")
+                    ?? Load(environment(RedisVariable), environment(RedisFileVariable), RedisVariable, RedisFileVariable);
+        if (redis is not null)
+        {
+            RegisterRedis(redis);
+        }
+        return redis;
     }
 
-    /// <summary>A secret from <paramref name="value"/> or the first line-trimmed contents of <paramref name="file"/>; null if neither is set.</summary>
+    /// <summary>A secret from <paramref name="value"/> or the trimmed contents of <paramref name="file"/>, registered for
+    /// <see cref="Redact"/>; null if neither is set.</summary>
     /// <param name="value">The secret itself.</param>
     /// <param name="file">A file holding it (trailing newlines are dropped, as in a Kubernetes Secret written by hand).</param>
     /// <param name="valueName">Name of the value's setting, for errors.</param>
@@ -40,6 +47,16 @@ public static class ClusterSecrets
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty.</exception>
     public static string? Read(string? value, string? file, string valueName, string fileName)
+    {
+        var secret = Load(value, file, valueName, fileName);
+        if (secret is not null)
+        {
+            Register(secret);
+        }
+        return secret;
+    }
+
+    private static string? Load(string? value, string? file, string valueName, string fileName)
     {
         value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         file = string.IsNullOrWhiteSpace(file) ? null : file.Trim();
@@ -59,22 +76,22 @@ public static class ClusterSecrets
                 throw new InvalidDataException($"{fileName}: file is empty: {file}");
             }
         }
-        if (value is not null)
-        {
-            Register(value);
-        }
         return value;
     }
 
-    /// <summary>Registers a secret so that <see cref="Redact"/> hides it; a Redis connection string registers its password too.</summary>
+    /// <summary>Registers a secret so that <see cref="Redact"/> hides it.</summary>
     public static void Register(string secret)
     {
-        if (secret.Length == 0)
+        if (secret.Length > 0)
         {
-            return;
+            Known[secret] = true;
         }
-        Known[secret] = true;
-        foreach (var part in secret.Split(','))
+    }
+
+    /// <summary>Registers the password of a Redis connection string (<c>password=…</c>); the endpoints stay printable.</summary>
+    public static void RegisterRedis(string connectionString)
+    {
+        foreach (var part in connectionString.Split(','))
         {
             var eq = part.IndexOf('=');
             if (eq > 0 && part[..eq].Trim().Equals("password", StringComparison.OrdinalIgnoreCase) && part[(eq + 1)..].Trim().Length > 0)

@@ -40,7 +40,7 @@ public sealed class PeftGridClient : IAsyncDisposable
         {
             if (connection.Redis is { } redis)
             {
-                ClusterSecrets.Register(redis);
+                ClusterSecrets.RegisterRedis(redis);
                 client.UseRedisClustering(o =>
                 {
                     o.ConfigurationOptions = ConfigurationOptions.Parse(redis);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PeftGrid.Client;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Runners;
 
@@ -69,7 +70,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             ["PeftGrid:Workers:PollMilliseconds"] = options.PollMilliseconds.ToString(CultureInfo.InvariantCulture),
             ["PeftGrid:Dashboard:Enabled"] = options.Dashboard ? "true" : "false",
             ["PeftGrid:Dashboard:Port"] = options.DashboardPort.ToString(CultureInfo.InvariantCulture),
-            ["ConnectionStrings:Redis"] = options.Redis,
+            // Null = in memory, whatever the environment says (ConnectionStrings__Redis, PEFTGRID_REDIS[_FILE] are for silo processes).
+            ["ConnectionStrings:Redis"] = options.Redis ?? "",
+            [ClusterSecrets.RedisVariable] = "",
+            [ClusterSecrets.RedisFileVariable] = "",
             ["PeftGrid:ClusterId"] = options.ClusterId,
             ["PeftGrid:ServiceId"] = options.ServiceId,
         };
