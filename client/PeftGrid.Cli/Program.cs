@@ -25,7 +25,7 @@ public static class Program
             // A file or pipe has no width: keep tables on one line per row instead of wrapping at 80 columns.
             Spectre.Console.AnsiConsole.Profile.Width = 200;
         }
-        var parse = BuildRoot().Parse(args);
-        return await parse.InvokeAsync();
+        // Every failure is one line and exit code 1 (CliErrors), also one that escapes a command's own guard.
+        return await CliErrors.Guard(() => BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 }

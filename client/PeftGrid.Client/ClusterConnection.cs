@@ -21,6 +21,9 @@ public sealed record ClusterConnection
     /// <summary>How long a call may wait for its answer. Default 30 s (the Orleans default).</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Mutual TLS to the gateways (silo setting <c>PeftGrid:Tls</c>); null = plain TCP (the default).</summary>
+    public ClusterTls? Tls { get; init; }
+
     /// <summary>Where this points, without secrets: Redis endpoints only (never the password), or the gateway.</summary>
     public string Describe()
     {

@@ -40,6 +40,7 @@ public sealed class PeftGridClient : IAsyncDisposable
         {
             if (connection.Redis is { } redis)
             {
+                ClusterSecrets.RegisterRedis(redis);
                 client.UseRedisClustering(o =>
                 {
                     o.ConfigurationOptions = ConfigurationOptions.Parse(redis);
@@ -51,6 +52,10 @@ public sealed class PeftGridClient : IAsyncDisposable
             else
             {
                 client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, connection.GatewayPort));
+            }
+            if (connection.Tls is { } tls)
+            {
+                client.UseTls(tls.Certificate, tls.Apply);
             }
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = connection.ResponseTimeout);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (connection.ClusterId, connection.ServiceId));
@@ -76,7 +81,7 @@ public sealed class PeftGridClient : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             built.Dispose();
-            var cause = (last ?? e).GetBaseException().Message.ReplaceLineEndings(" ");
+            var cause = ClusterSecrets.Redact((last ?? e).GetBaseException().Message.ReplaceLineEndings(" "));
             throw new InvalidOperationException(
                 $"cannot reach the PeftGrid cluster via {connection.Describe()} after {Math.Max(1, attempts)} attempt(s) " +
                 $"(timeout {connection.ConnectTimeout.TotalSeconds:0} s): {cause}", e);

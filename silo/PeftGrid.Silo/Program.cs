@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using PeftGrid.Client;
 using PeftGrid.Silo.Hosting;
 
 namespace PeftGrid.Silo;
@@ -18,7 +19,7 @@ public static class Program
         }
         catch (Exception e)
         {
-            await Console.Error.WriteLineAsync($"peftgrid-silo: error: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+            await Console.Error.WriteLineAsync($"peftgrid-silo: error: {ClusterSecrets.Redact(e.GetBaseException().Message.ReplaceLineEndings(" "))}");
             return 1;
         }
         await Console.Out.WriteLineAsync("peftgrid-silo: started");

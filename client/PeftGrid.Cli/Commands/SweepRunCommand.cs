@@ -18,7 +18,7 @@ public static class SweepRunCommand
     {
         var c = new Command("run", "Submit a grid, show live progress, print the leaderboard per tier, write results and a plot");
         var grid = SweepCommand.GridOption();
-        var embedded = new Option<bool>("--embedded") { Description = "Run on an in-process single-silo cluster (the default without --redis/--gateway-port)" };
+        var embedded = new Option<bool>("--embedded") { Description = "Run on an in-process single-silo cluster (the default without --redis/--redis-file/--gateway-port/$PEFTGRID_REDIS)" };
         var data = SweepCommand.DataOption();
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "sweep-out" };
         var devices = new Option<string[]>("--devices") { Description = "Embedded workers, e.g. cpu:0 (default cpu:0; the torch runner trains on one device per process)", AllowMultipleArgumentsPerToken = true };
@@ -32,12 +32,12 @@ public static class SweepRunCommand
         c.SetAction((p, ct) => CliErrors.Guard(async () =>
         {
             var (expansion, dataRoot) = SweepCommand.Expand(p.GetValue(grid)!, p.GetValue(data));
-            if (p.GetValue(embedded) && conn.Named(p))
+            if (p.GetValue(embedded) && conn.NamedOnCommandLine(p))
             {
-                throw new ArgumentException("--embedded cannot be combined with --redis or --gateway-port");
+                throw new ArgumentException("--embedded cannot be combined with --redis, --redis-file or --gateway-port");
             }
             var json = p.GetValue(conn.Json);
-            await using var cluster = conn.Named(p) ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
+            await using var cluster = !p.GetValue(embedded) && conn.Named(p) ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
             {
                 DataRoot = dataRoot, RunnerKind = p.GetValue(runner)!,
                 Devices = p.GetValue(devices) is { Length: > 0 } d ? d : ["cpu:0"],

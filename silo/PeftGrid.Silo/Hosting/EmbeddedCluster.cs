@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PeftGrid.Client;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Runners;
 
@@ -31,6 +32,10 @@ public sealed record EmbeddedClusterOptions
     public bool Dashboard { get; init; }
     /// <summary>Dashboard port. Default 8080.</summary>
     public int DashboardPort { get; init; } = 8080;
+    /// <summary>Orleans cluster id; null = <c>PeftGrid:ClusterId</c> from the environment (<c>PeftGrid__ClusterId</c>), else <c>peftgrid</c>.</summary>
+    public string? ClusterId { get; init; }
+    /// <summary>Orleans service id; null = <c>PeftGrid:ServiceId</c> from the environment, else <c>peftgrid</c>.</summary>
+    public string? ServiceId { get; init; }
 }
 
 /// <summary>A single-process PeftGrid cluster (silo + workers + client) started in this process.</summary>
@@ -65,7 +70,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             ["PeftGrid:Workers:PollMilliseconds"] = options.PollMilliseconds.ToString(CultureInfo.InvariantCulture),
             ["PeftGrid:Dashboard:Enabled"] = options.Dashboard ? "true" : "false",
             ["PeftGrid:Dashboard:Port"] = options.DashboardPort.ToString(CultureInfo.InvariantCulture),
-            ["ConnectionStrings:Redis"] = options.Redis,
+            // Null = in memory, whatever the environment says (ConnectionStrings__Redis, PEFTGRID_REDIS[_FILE] are for silo processes).
+            ["ConnectionStrings:Redis"] = options.Redis ?? "",
+            [ClusterSecrets.RedisVariable] = "",
+            [ClusterSecrets.RedisFileVariable] = "",
+            ["PeftGrid:ClusterId"] = options.ClusterId,
+            ["PeftGrid:ServiceId"] = options.ServiceId,
         };
         for (var i = 0; i < options.Devices.Count; i++)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +10,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
+using PeftGrid.Client;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Workers;
@@ -20,7 +22,10 @@ namespace PeftGrid.Silo.Hosting;
 /// Builds a PeftGrid silo host. Without <c>ConnectionStrings:Redis</c>: localhost clustering and in-memory storage
 /// (an embedded single-process cluster). With it: Redis clustering and Redis grain storage, so silos on several
 /// machines form one cluster and a restarted cluster resumes. Membership timing can be tuned through
-/// <c>Orleans:ClusterMembership</c> (e.g. <c>Orleans__ClusterMembership__ProbeTimeout=00:00:01</c>).
+/// <c>Orleans:ClusterMembership</c> (e.g. <c>Orleans__ClusterMembership__ProbeTimeout=00:00:01</c>). The Redis connection
+/// string may also come from <c>PEFTGRID_REDIS</c> or a file named by <c>PEFTGRID_REDIS_FILE</c> (<see cref="ClusterSecrets"/>);
+/// <c>PeftGrid:Tls</c> turns on mutual TLS (<see cref="ClusterTls"/>); the dashboard answers only
+/// <see cref="DashboardSettings.AllowedHosts"/> (loopback names by default).
 /// </summary>
 public static class SiloHost
 {
@@ -29,7 +34,8 @@ public static class SiloHost
     /// <param name="overrides">Configuration applied last (embedded clusters, tests).</param>
     /// <param name="runner">The trial runner; null = from <see cref="SiloSettings.Runner"/>.</param>
     /// <exception cref="ArgumentException">A setting is invalid, e.g. several devices for the torch runner
-    /// (<see cref="RunnerFactory.CheckDevices"/>).</exception>
+    /// (<see cref="RunnerFactory.CheckDevices"/>), both a Redis connection string and file at one level, or an unreadable certificate.</exception>
+    /// <exception cref="FileNotFoundException">A configured secret or certificate file does not exist.</exception>
     public static IHost Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, ITrialRunner? runner = null)
     {
         var config = new ConfigurationManager();
@@ -39,7 +45,11 @@ public static class SiloHost
             config.AddInMemoryCollection(overrides);
         }
         var settings = config.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings();
-        var redis = config.GetConnectionString("Redis");
+        var redis = ClusterSecrets.Redis(config.GetConnectionString("Redis"), null, key => config[key]);
+        var tls = settings.Tls.CertificatePath is { Length: > 0 } pfx
+            ? ClusterTls.Load(pfx, ClusterSecrets.Read(settings.Tls.CertificatePassword, settings.Tls.CertificatePasswordFile,
+                "PeftGrid:Tls:CertificatePassword", "PeftGrid:Tls:CertificatePasswordFile"), settings.Tls.AuthorityPath)
+            : null;
         runner ??= RunnerFactory.Create(settings);
         RunnerFactory.CheckDevices(settings.Workers, runner);
         if (settings.Dashboard.Enabled)
@@ -47,17 +57,20 @@ public static class SiloHost
             var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
             web.Configuration.AddConfiguration(config);
             web.WebHost.UseUrls($"http://{settings.Dashboard.Host}:{settings.Dashboard.Port}");
-            Configure(web, settings, redis, runner);
+            Configure(web, settings, redis, tls, runner);
+            // Host filtering (the middleware is part of the web host defaults): a DNS-rebinding page gets 400.
+            web.Services.Configure<HostFilteringOptions>(o => o.AllowedHosts =
+                settings.Dashboard.AllowedHosts is { Count: > 0 } hosts ? hosts : [.. DashboardSettings.LoopbackHosts]);
             var app = web.Build();
             app.MapOrleansDashboard();
             return app;
         }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], Configuration = config });
-        Configure(builder, settings, redis, runner);
+        Configure(builder, settings, redis, tls, runner);
         return builder.Build();
     }
 
-    private static void Configure(IHostApplicationBuilder builder, SiloSettings settings, string? redis, ITrialRunner runner)
+    private static void Configure(IHostApplicationBuilder builder, SiloSettings settings, string? redis, ClusterTls? tls, ITrialRunner runner)
     {
         builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
@@ -82,6 +95,10 @@ public static class SiloHost
                     o.ConfigurationOptions = RedisOptions(redis);
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
                 }));
+            }
+            if (tls is not null)
+            {
+                silo.UseTls(tls.Certificate, tls.Apply);
             }
             if (settings.KubernetesHosting)
             {

@@ -6,14 +6,16 @@ namespace PeftGrid.Silo.Hosting;
 /// <summary>
 /// The silo's settings: configuration section <c>PeftGrid</c> (appsettings.json, or environment variables such as
 /// <c>PeftGrid__SiloPort=11112</c>). The Redis connection string is <c>ConnectionStrings:Redis</c>
-/// (<c>ConnectionStrings__Redis</c>); without it the silo is an embedded single-process cluster.
+/// (<c>ConnectionStrings__Redis</c>), else <c>PEFTGRID_REDIS</c>, else the contents of the file <c>PEFTGRID_REDIS_FILE</c>
+/// names (a mounted Secret); without any the silo is an embedded single-process cluster. It is never printed.
 /// </summary>
 public sealed class SiloSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "PeftGrid";
 
-    /// <summary>Orleans cluster id. Default <c>peftgrid</c>.</summary>
+    /// <summary>Orleans cluster id: one per deployment (two deployments sharing a Redis or a network must differ); clients
+    /// pass the same (<c>--cluster-id</c>). Default <c>peftgrid</c>.</summary>
     public string ClusterId { get; set; } = "peftgrid";
     /// <summary>Orleans service id (keys grain state: keep it stable across restarts). Default <c>peftgrid</c>.</summary>
     public string ServiceId { get; set; } = "peftgrid";
@@ -37,6 +39,22 @@ public sealed class SiloSettings
     public bool KubernetesHosting { get; set; }
     /// <summary>Orleans dashboard (section <c>PeftGrid:Dashboard</c>).</summary>
     public DashboardSettings Dashboard { get; set; } = new();
+    /// <summary>Mutual TLS between silos and for clients (section <c>PeftGrid:Tls</c>); off unless a certificate is set.</summary>
+    public TlsSettings Tls { get; set; } = new();
+}
+
+/// <summary>Mutual TLS (<see cref="PeftGrid.Client.ClusterTls"/>): on when <see cref="CertificatePath"/> is set; then every silo
+/// and every client must present a certificate issued by <see cref="AuthorityPath"/>'s CA.</summary>
+public sealed class TlsSettings
+{
+    /// <summary>PKCS#12 (.pfx) file with this silo's certificate and private key. Default none (TLS off).</summary>
+    public string? CertificatePath { get; set; }
+    /// <summary>The .pfx password (prefer <see cref="CertificatePasswordFile"/>). Never printed.</summary>
+    public string? CertificatePassword { get; set; }
+    /// <summary>File holding the .pfx password (e.g. a mounted Secret).</summary>
+    public string? CertificatePasswordFile { get; set; }
+    /// <summary>The CA certificate (PEM or DER) every remote certificate must chain to; default the system trust store.</summary>
+    public string? AuthorityPath { get; set; }
 }
 
 /// <summary>Where the Orleans dashboard listens.</summary>
@@ -48,4 +66,10 @@ public sealed class DashboardSettings
     public string Host { get; set; } = "127.0.0.1";
     /// <summary>Port. Default 8080.</summary>
     public int Port { get; set; } = 8080;
+    /// <summary><c>Host</c> header values the dashboard answers (ASP.NET Core host filtering; <c>*.example.org</c> wildcards allowed);
+    /// any other gets 400, which defeats DNS rebinding. Empty (default) = <see cref="LoopbackHosts"/>.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>The default allowed hosts: loopback names only.</summary>
+    public static IReadOnlyList<string> LoopbackHosts { get; } = ["localhost", "127.0.0.1", "[::1]"];
 }

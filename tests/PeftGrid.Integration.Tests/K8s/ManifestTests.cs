@@ -88,6 +88,33 @@ public class ManifestTests
     }
 
     [Fact]
+    public void RedisPersistsWithAnAppendOnlyFileOnAPersistentVolume()
+    {
+        var redis = LoadAll().OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "redis");
+        var container = redis.Spec.Template.Spec.Containers.Single();
+        string Arg(string name) => container.Args[container.Args.IndexOf(name) + 1];
+        Assert.Equal("yes", Arg("--appendonly"));
+        Assert.Equal("everysec", Arg("--appendfsync"));
+        var mount = container.VolumeMounts.Single(m => m.MountPath == Arg("--dir"));
+        var claim = redis.Spec.VolumeClaimTemplates.Single(c => c.Metadata.Name == mount.Name);
+        Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
+        Assert.DoesNotContain(redis.Spec.Template.Spec.Volumes ?? [], v => v.Name == mount.Name); // not an emptyDir shadowing the claim
+    }
+
+    [Fact]
+    public void TheClientJobNamesTheSilosClusterAndServiceId()
+    {
+        var objects = LoadAll();
+        var env = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "peftgrid-silo").Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+        var args = objects.OfType<V1Job>().Single().Spec.Template.Spec.Containers.Single().Command;
+        Assert.Equal(env["PeftGrid__ClusterId"].Value, args[args.IndexOf("--cluster-id") + 1]);
+        Assert.Equal(env["PeftGrid__ServiceId"].Value, args[args.IndexOf("--service-id") + 1]);
+        // The CLI understands the options the Job passes.
+        var parse = PeftGrid.Cli.Program.BuildRoot().Parse(args.Skip(2).ToArray());
+        Assert.Empty(parse.Errors);
+    }
+
+    [Fact]
     public void RbacLetsTheSiloServiceAccountWatchAndDeletePods()
     {
         var objects = LoadAll();
