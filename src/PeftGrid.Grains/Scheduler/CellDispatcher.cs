@@ -138,8 +138,9 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
     }
 
     /// <summary>Restores an activation's cells: Running ones get their lease back (fresh deadline), Pending ones are queued;
-    /// both are adoptable until this activation leases them. New leases wait for the grace period.</summary>
-    public void Restore(IEnumerable<CellRecord> cellsByQueueTime)
+    /// both are adoptable until this activation leases them. Unless <paramref name="grace"/> is false (cells merged from
+    /// storage after a write conflict), new leases wait for a grace period of half the longest lease (1–30 s).</summary>
+    public void Restore(IEnumerable<CellRecord> cellsByQueueTime, bool grace = true)
     {
         var maxLease = 0;
         foreach (var cell in cellsByQueueTime)
@@ -160,7 +161,7 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
                 maxLease = Math.Max(maxLease, cell.LeaseSeconds);
             }
         }
-        if (maxLease > 0)
+        if (maxLease > 0 && grace)
         {
             // Leases granted after the last write are unknown: give live workers time to heartbeat them back.
             leases.HoldLeasing(TimeSpan.FromSeconds(Math.Clamp(maxLease / 2.0, 1, 30)));

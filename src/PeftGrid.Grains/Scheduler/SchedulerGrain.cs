@@ -155,24 +155,34 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         lastWriteTook = clock.Elapsed;
     }
 
-    /// <summary>Writes the changed chunks, then (if sweeps changed) the head record: a sweep never names a cell not yet stored.</summary>
+    /// <summary>Writes the changed chunks, then (if sweeps changed) the head record: a sweep never names a cell not yet stored.
+    /// A conflict (etag mismatch) is resolved by re-reading and merging (<see cref="ResolveConflictAsync"/>), then written again.</summary>
     private async Task WriteAsync()
     {
-        var meta = metaDirty;
-        metaDirty = false;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await chunks.WriteDirtyAsync();
-            if (meta)
+            var meta = metaDirty;
+            metaDirty = false;
+            try
             {
-                State.ChunkCount = chunks.Count;
-                await store.WriteStateAsync();
+                await chunks.WriteDirtyAsync();
+                if (meta)
+                {
+                    State.ChunkCount = chunks.Count;
+                    await store.WriteStateAsync();
+                }
+                return;
             }
-        }
-        catch
-        {
-            metaDirty |= meta;
-            throw;
+            catch (Exception e) when (IsConflict(e) && attempt < MaxConflictRetries)
+            {
+                metaDirty |= meta;
+                await ResolveConflictAsync(e);
+            }
+            catch
+            {
+                metaDirty |= meta;
+                throw;
+            }
         }
     }
 
