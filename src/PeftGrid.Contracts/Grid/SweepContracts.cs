@@ -51,9 +51,11 @@ public sealed record SubmitResult
     [Id(0)] public required string SweepId { get; init; }
     /// <summary>Cells new to the cluster, queued now.</summary>
     [Id(1)] public int Added { get; init; }
-    /// <summary>Cells the cluster already knew (from this or another sweep); not added again.</summary>
+    /// <summary>Cells the cluster already knew (from this or another sweep) and that are pending, running or finished with
+    /// their result in storage; not added or run again.</summary>
     [Id(2)] public int Existing { get; init; }
-    /// <summary>Cancelled cells queued again by this submission.</summary>
+    /// <summary>Cells queued again by this submission: cancelled ones, and finished ones whose result was missing from
+    /// storage (those also count in <see cref="SweepStatus.Lost"/>).</summary>
     [Id(3)] public int Requeued { get; init; }
     /// <summary>Cells refused with the reason.</summary>
     [Id(4)] public IReadOnlyList<RefusedCell> Refused { get; init; } = [];

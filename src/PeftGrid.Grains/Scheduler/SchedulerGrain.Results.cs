@@ -9,8 +9,8 @@ namespace PeftGrid.Grains.Scheduler;
 
 public sealed partial class SchedulerGrain
 {
-    /// <summary>How often every finished cell's result is checked to still be in storage (also on activation, on a
-    /// sweep's resubmission and on retry).</summary>
+    /// <summary>How often every finished cell's result is checked to still be in storage (also right after activation, in
+    /// the background; and for a sweep's cells on its resubmission and on retry).</summary>
     public static readonly TimeSpan AuditInterval = TimeSpan.FromMinutes(5);
 
     /// <summary>Experiment grains verified in parallel by an audit.</summary>
@@ -95,8 +95,9 @@ public sealed partial class SchedulerGrain
     {
         if (!auditing && leases.Now - lastAuditUtc >= AuditInterval)
         {
+            var why = lastAuditUtc == DateTime.MinValue ? "audit after activation" : "periodic audit";
             lastAuditUtc = leases.Now;
-            _ = AuditAsync(table.Cells.Values.ToList(), "periodic audit");
+            _ = AuditAsync(table.Cells.Values.ToList(), why);
         }
         return Task.CompletedTask;
     }

@@ -81,7 +81,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         Load();
         dispatcher.Restore(table.Cells.Values.OrderBy(c => c.QueuedAtUtc));
         await ReconcileAsync();
-        await AuditAsync(table.Cells.Values, "activation");
+        lastAuditUtc = DateTime.MinValue; // the first tick audits every finished cell, in the background
         if (Dirty)
         {
             await FlushAsync();

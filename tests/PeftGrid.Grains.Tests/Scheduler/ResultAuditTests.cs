@@ -52,7 +52,8 @@ public sealed class ResultAuditTests(FaultClusterFixture fx)
 
         await fx.Cluster.DeactivateAsync(s);
 
-        var status = await s.GetStatusAsync("lost-on-restart");
+        // The activation's audit runs in the background, right after activation.
+        var status = await FaultClusterFixture.WaitAsync(s, "lost-on-restart", st => st.Lost == 1, TimeSpan.FromSeconds(10));
         Assert.Equal((2, 1, 1), (status.Succeeded, status.Pending, status.Lost));
         Assert.Equal(CellStatus.Pending, (await s.GetCellsAsync("lost-on-restart")).Single(c => c.CellId == cells[0].CellId).Status);
 
