@@ -113,6 +113,12 @@ public sealed class PeftGridClient : IAsyncDisposable
     /// <exception cref="ArgumentException">Unknown sweep.</exception>
     public Task<SweepStatus> CancelAsync(string sweepId) => Scheduler.CancelAsync(sweepId);
 
+    /// <summary>Reruns a sweep's Failed and/or Diverged cells (neither flag = both) as a new run of each; the earlier runs'
+    /// results stay in the cells' experiment history, and the new run's leaderboard entry replaces the old one
+    /// (<see cref="ISchedulerGrain.RetryAsync"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown sweep.</exception>
+    public Task<RetryResult> RetryAsync(string sweepId, RetryRequest request) => Scheduler.RetryAsync(sweepId, request);
+
     /// <summary>Every sweep id.</summary>
     public Task<IReadOnlyList<string>> ListSweepsAsync() => Scheduler.ListSweepsAsync();
 

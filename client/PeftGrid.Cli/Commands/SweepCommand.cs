@@ -6,7 +6,7 @@ using PeftGrid.Contracts.Grid;
 
 namespace PeftGrid.Cli.Commands;
 
-/// <summary><c>peftgrid sweep run | submit | status | cancel</c> (DESIGN.md §6).</summary>
+/// <summary><c>peftgrid sweep run | submit | status | cancel | retry</c> (DESIGN.md §6).</summary>
 public static class SweepCommand
 {
     /// <summary>Builds the <c>sweep</c> command and its subcommands.</summary>
@@ -17,6 +17,7 @@ public static class SweepCommand
         sweep.Subcommands.Add(Submit());
         sweep.Subcommands.Add(Status());
         sweep.Subcommands.Add(Cancel());
+        sweep.Subcommands.Add(Retry());
         return sweep;
     }
 
@@ -117,10 +118,36 @@ public static class SweepCommand
         return c;
     }
 
-    /// <summary>One-line status: <c>id: queued/running/done/failed</c>, then why cells wait
-    /// (<c>; waiting: 9 cells: no worker runs model roberta-base</c>).</summary>
+    private static Command Retry()
+    {
+        var c = new Command("retry", "Rerun a sweep's failed and/or diverged cells as a new run (earlier runs' results are kept); neither flag = both");
+        var id = new Option<string>("--sweep") { Description = "Sweep id", Required = true };
+        var failed = new Option<bool>("--failed") { Description = "Rerun the failed cells" };
+        var diverged = new Option<bool>("--diverged") { Description = "Rerun the diverged cells" };
+        var conn = new SweepConnection();
+        c.Options.Add(id);
+        c.Options.Add(failed);
+        c.Options.Add(diverged);
+        conn.AddTo(c);
+        c.SetAction((p, ct) => CliErrors.Guard(async () =>
+        {
+            await using var client = await conn.ConnectAsync(p, ct);
+            var result = await client.RetryAsync(p.GetValue(id)!, new RetryRequest { Failed = p.GetValue(failed), Diverged = p.GetValue(diverged) });
+            Console.WriteLine(p.GetValue(conn.Json)
+                ? SweepOutput.ToJson(result)
+                : $"sweep {result.SweepId}: {result.Failed} failed and {result.Diverged} diverged cells queued as a new run" +
+                  (result.Lost > 0 ? $"; {result.Lost} finished cells had lost their result from storage and were queued again" : ""));
+            return 0;
+        }));
+        return c;
+    }
+
+    /// <summary>One-line status: <c>id: queued/running/succeeded/failed/cancelled/refused</c>, diverged cells, interruptions and
+    /// cells whose result was lost from storage (each when any), then why cells wait (<c>; waiting: 9 cells: no worker runs model roberta-base</c>).</summary>
     public static string Line(SweepStatus s) =>
-        $"{s.SweepId}: {s.Total} cells — queued {s.Pending}, running {s.Running}, succeeded {s.Succeeded}, failed {s.Failed}, cancelled {s.Cancelled}, refused {s.Refused}{(s.IsCancelled ? " (cancelled)" : "")}" +
+        $"{s.SweepId}: {s.Total} cells — queued {s.Pending}, running {s.Running}, succeeded {s.Succeeded}{(s.Diverged > 0 ? $", diverged {s.Diverged}" : "")}, failed {s.Failed}, cancelled {s.Cancelled}, refused {s.Refused}" +
+        (s.Interruptions > 0 ? $", interrupted {s.Interruptions}" : "") + (s.Lost > 0 ? $", lost {s.Lost} (rerun)" : "") +
+        (s.IsCancelled ? " (cancelled)" : "") +
         string.Concat(s.Waiting.Select(w => $"; waiting: {w.Cells} cells: {w.Reason}"));
 
     /// <summary>Prints what a submission did; duplicates and refusals go to stderr.</summary>

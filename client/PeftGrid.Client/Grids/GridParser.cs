@@ -199,7 +199,8 @@ public static class GridParser
             {
                 "maxAttempts" => p with { MaxAttempts = GridJson.Int(f.Value, $"{P}.maxAttempts", 1) },
                 "leaseSeconds" => p with { LeaseSeconds = GridJson.Int(f.Value, $"{P}.leaseSeconds", 1) },
-                _ => throw new GridFormatException($"{P}.{f.Name}", "unknown field (known: maxAttempts, leaseSeconds)"),
+                "maxInterruptions" => p with { MaxInterruptions = GridJson.Int(f.Value, $"{P}.maxInterruptions", 0) },
+                _ => throw new GridFormatException($"{P}.{f.Name}", "unknown field (known: maxAttempts, leaseSeconds, maxInterruptions)"),
             };
         }
         return p;

@@ -57,12 +57,19 @@ public sealed record CellCompletion
 /// <summary>How the scheduler took a completion.</summary>
 public enum CompletionOutcome
 {
-    /// <summary>Recorded as the cell's one result.</summary>
+    /// <summary>Taken as the cell's result for its current run: made durable in its experiment grain (retried by the
+    /// scheduler until it is, if storage is briefly unavailable), then ranked, then the cell is terminal.</summary>
     Accepted,
-    /// <summary>A failed attempt; the cell was queued again.</summary>
+    /// <summary>A failed attempt (or an interruption past <see cref="FailurePolicy.MaxInterruptions"/>); the cell was queued again.</summary>
     Retrying,
-    /// <summary>The cell already had its result (or is unknown); ignored.</summary>
+    /// <summary>The cell already had its result for this run (or is unknown); ignored.</summary>
     Duplicate,
-    /// <summary>Interrupted by a worker shutdown; the cell was queued again without using an attempt.</summary>
+    /// <summary>An interruption (the worker shut down and handed the cell back) within <see cref="FailurePolicy.MaxInterruptions"/>:
+    /// the cell was queued again without using an attempt; or the sweep was cancelled and the cell ended Cancelled.</summary>
     Requeued,
+    /// <summary>The completion's token is not the cell's current lease token (a revoked or expired lease, an older attempt,
+    /// an unknown token): logged and ignored — it never changes the cell, fails it, or cancels the live attempt. The one
+    /// exception: after a scheduler restart, a cell not yet leased by the new activation may be adopted by the worker that
+    /// reports it (its lease may have been granted after the last write).</summary>
+    Rejected,
 }

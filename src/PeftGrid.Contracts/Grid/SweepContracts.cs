@@ -6,10 +6,15 @@ namespace PeftGrid.Contracts.Grid;
 [GenerateSerializer, Immutable, Alias("peftgrid.FailurePolicy")]
 public sealed record FailurePolicy
 {
-    /// <summary>Attempts per cell before it ends Failed (≥ 1). Default 2.</summary>
+    /// <summary>Attempts per cell before it ends Failed (≥ 1). Default 2. A failed trial uses an attempt; an interruption
+    /// uses one only past <see cref="MaxInterruptions"/>.</summary>
     [Id(0)] public int MaxAttempts { get; init; } = 2;
     /// <summary>Lease length in seconds (≥ 1): a worker that does not heartbeat within it loses the cell. Default 60.</summary>
     [Id(1)] public int LeaseSeconds { get; init; } = 60;
+    /// <summary>Interruptions per cell (and per run) that do not use an attempt (≥ 0). Default 3. An interruption is a lost
+    /// lease (the worker missed its heartbeats, e.g. its silo died) or a worker shutdown that handed the cell back
+    /// (a <c>TrialStatus.Cancelled</c> report not caused by a sweep cancel); past the bound each one counts as a failed attempt.</summary>
+    [Id(2)] public int MaxInterruptions { get; init; } = 3;
 }
 
 /// <summary>A sweep to submit: named cells and a failure policy.</summary>
@@ -46,9 +51,11 @@ public sealed record SubmitResult
     [Id(0)] public required string SweepId { get; init; }
     /// <summary>Cells new to the cluster, queued now.</summary>
     [Id(1)] public int Added { get; init; }
-    /// <summary>Cells the cluster already knew (from this or another sweep); not added again.</summary>
+    /// <summary>Cells the cluster already knew (from this or another sweep) and that are pending, running or finished with
+    /// their result in storage; not added or run again.</summary>
     [Id(2)] public int Existing { get; init; }
-    /// <summary>Cancelled cells queued again by this submission.</summary>
+    /// <summary>Cells queued again by this submission: cancelled ones, and finished ones whose result was missing from
+    /// storage (those also count in <see cref="SweepStatus.Lost"/>).</summary>
     [Id(3)] public int Requeued { get; init; }
     /// <summary>Cells refused with the reason.</summary>
     [Id(4)] public IReadOnlyList<RefusedCell> Refused { get; init; } = [];
@@ -68,7 +75,7 @@ public sealed record SweepStatus
     [Id(3)] public int Pending { get; init; }
     /// <summary>Running on a worker.</summary>
     [Id(4)] public int Running { get; init; }
-    /// <summary>Finished with a result.</summary>
+    /// <summary>Finished with a (non-diverged) result.</summary>
     [Id(5)] public int Succeeded { get; init; }
     /// <summary>Failed after every attempt.</summary>
     [Id(6)] public int Failed { get; init; }
@@ -89,10 +96,18 @@ public sealed record SweepStatus
     [Id(13)] public IReadOnlyList<WaitingCells> Waiting { get; init; } = [];
     /// <summary>Workers registered with the scheduler and heard from within the last minute (of the whole cluster).</summary>
     [Id(14)] public int Workers { get; init; }
+    /// <summary>Finished with a result whose training diverged (<see cref="CellStatus.Diverged"/>).</summary>
+    [Id(15)] public int Diverged { get; init; }
+    /// <summary>Interruptions of the sweep's cells in their current run (sum of <see cref="CellInfo.Interruptions"/>): lost leases
+    /// and worker hand-backs, which use no attempt up to <see cref="FailurePolicy.MaxInterruptions"/>.</summary>
+    [Id(16)] public int Interruptions { get; init; }
+    /// <summary>Times a finished cell's result was found missing from storage; each such cell went back to Pending to run again
+    /// (its leaderboard entry removed).</summary>
+    [Id(17)] public int Lost { get; init; }
     /// <summary>No cell is pending or running.</summary>
     public bool IsComplete => Pending == 0 && Running == 0;
-    /// <summary>Cells finished in any terminal state.</summary>
-    public int Done => Succeeded + Failed + Cancelled;
+    /// <summary>Cells finished in any terminal state (Succeeded, Diverged, Failed, Cancelled).</summary>
+    public int Done => Succeeded + Diverged + Failed + Cancelled;
     /// <summary>Pending cells no live worker can run (the sum over <see cref="Waiting"/>).</summary>
     public int WaitingCount => Waiting.Sum(w => w.Cells);
     /// <summary>Nothing runs and every pending cell waits for a worker that can run it: no progress until one registers.</summary>
@@ -119,7 +134,8 @@ public sealed record CellInfo
     [Id(1)] public required TrialSpec Spec { get; init; }
     /// <summary>Status.</summary>
     [Id(2)] public CellStatus Status { get; init; }
-    /// <summary>Attempts started so far.</summary>
+    /// <summary>Attempts used in the current run (a failed trial uses one; an interruption only past
+    /// <see cref="FailurePolicy.MaxInterruptions"/>); counting the running one.</summary>
     [Id(3)] public int Attempts { get; init; }
     /// <summary>Last failure reason, if any.</summary>
     [Id(4)] public string? Error { get; init; }
@@ -129,4 +145,32 @@ public sealed record CellInfo
     [Id(6)] public TrialResult? Result { get; init; }
     /// <summary>For a pending cell no live worker can run: why (<see cref="WaitingCells.Reason"/>); else null.</summary>
     [Id(7)] public string? Waiting { get; init; }
+    /// <summary>Interruptions in the current run (lost leases, worker hand-backs).</summary>
+    [Id(8)] public int Interruptions { get; init; }
+    /// <summary>1-based run: 1 + times the cell was rerun with <see cref="ISchedulerGrain.RetryAsync"/>.</summary>
+    [Id(9)] public int Run { get; init; } = 1;
+}
+
+/// <summary>Which finished cells of a sweep <see cref="ISchedulerGrain.RetryAsync"/> runs again; neither flag = both.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.RetryRequest")]
+public sealed record RetryRequest
+{
+    /// <summary>Rerun Failed cells.</summary>
+    [Id(0)] public bool Failed { get; init; }
+    /// <summary>Rerun Diverged cells.</summary>
+    [Id(1)] public bool Diverged { get; init; }
+}
+
+/// <summary>What <see cref="ISchedulerGrain.RetryAsync"/> did.</summary>
+[GenerateSerializer, Immutable, Alias("peftgrid.RetryResult")]
+public sealed record RetryResult
+{
+    /// <summary>The sweep id.</summary>
+    [Id(0)] public required string SweepId { get; init; }
+    /// <summary>Failed cells queued again as a new run.</summary>
+    [Id(1)] public int Failed { get; init; }
+    /// <summary>Diverged cells queued again as a new run.</summary>
+    [Id(2)] public int Diverged { get; init; }
+    /// <summary>Cells whose result was found missing from storage during the retry's audit (back to Pending, see <see cref="SweepStatus.Lost"/>).</summary>
+    [Id(3)] public int Lost { get; init; }
 }

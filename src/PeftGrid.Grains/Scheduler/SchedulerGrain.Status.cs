@@ -11,28 +11,28 @@ public sealed partial class SchedulerGrain
     public Task<IReadOnlyList<CellInfo>> GetCellsAsync(string sweepId)
     {
         var sweep = Find(sweepId);
-        var now = DateTime.UtcNow;
-        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(id => cells[id]).Select(c => new CellInfo
+        var now = leases.Now;
+        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(table.Find).OfType<CellRecord>().Select(c => new CellInfo
         {
             CellId = c.Id, Spec = c.Spec, Status = c.Status, Attempts = c.Attempts, Error = c.Error, Worker = c.Worker,
-            Waiting = c.Status == CellStatus.Pending ? workers.Gap(c.Need, now) : null,
+            Waiting = c.Status == CellStatus.Pending ? workers.Gap(c.Need, now) : null, Interruptions = c.Interruptions, Run = c.Run,
         }).ToList();
         return Task.FromResult(list);
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ListSweepsAsync() => Task.FromResult<IReadOnlyList<string>>(sweeps.Keys.Order(StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<string>> ListSweepsAsync() => Task.FromResult<IReadOnlyList<string>>(table.Sweeps.Keys.Order(StringComparer.Ordinal).ToList());
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ListBoardsAsync() => Task.FromResult<IReadOnlyList<string>>(boards.ToList());
+    public Task<IReadOnlyList<string>> ListBoardsAsync() => Task.FromResult<IReadOnlyList<string>>(table.Boards.ToList());
 
     /// <inheritdoc/>
-    public Task<int> GetQueueDepthAsync() => Task.FromResult(pending);
+    public Task<int> GetQueueDepthAsync() => Task.FromResult(table.Pending);
 
     private SweepCounters Find(string sweepId) =>
-        sweeps.TryGetValue(sweepId ?? "", out var sweep)
+        table.Sweeps.TryGetValue(sweepId ?? "", out var sweep)
             ? sweep
-            : throw new ArgumentException($"unknown sweep '{sweepId}' (known: {(sweeps.Count == 0 ? "none" : string.Join(", ", sweeps.Keys.Take(10)))})");
+            : throw new ArgumentException($"unknown sweep '{sweepId}' (known: {(table.Sweeps.Count == 0 ? "none" : string.Join(", ", table.Sweeps.Keys.Take(10)))})");
 
     private SweepStatus StatusOf(SweepCounters sweep)
     {
@@ -41,19 +41,20 @@ public sealed partial class SchedulerGrain
         {
             SweepId = sweep.Record.Id, Name = sweep.Record.Name, Total = sweep.Members.Count,
             Pending = n[(int)CellStatus.Pending], Running = n[(int)CellStatus.Running], Succeeded = n[(int)CellStatus.Succeeded],
-            Failed = n[(int)CellStatus.Failed], Cancelled = n[(int)CellStatus.Cancelled],
+            Failed = n[(int)CellStatus.Failed], Cancelled = n[(int)CellStatus.Cancelled], Diverged = n[(int)CellStatus.Diverged],
+            Interruptions = sweep.Interruptions, Lost = sweep.Lost,
             Refused = sweep.Record.Refused.Count, IsCancelled = sweep.Record.Cancelled, SubmittedAtUtc = sweep.Record.SubmittedAtUtc,
             MeanCellSeconds = sweep.WallCount == 0 ? 0 : sweep.WallSum / sweep.WallCount,
             Boards = sweep.Boards.ToList(),
             Waiting = Waiting(sweep),
-            Workers = workers.LiveCount(DateTime.UtcNow),
+            Workers = workers.LiveCount(leases.Now),
         };
     }
 
     /// <summary>The sweep's pending cells that no live worker can run, grouped by reason (one registry check per distinct need).</summary>
     private List<WaitingCells> Waiting(SweepCounters sweep)
     {
-        var now = DateTime.UtcNow;
+        var now = leases.Now;
         return sweep.PendingByNeed.Values
             .Select(p => (Reason: workers.Gap(p.Need, now), p.Cells))
             .Where(p => p.Reason is not null)

@@ -34,7 +34,7 @@ public sealed class CellRecord
     [Id(0)] public TrialSpec Spec { get; set; } = null!;
     /// <summary>Status.</summary>
     [Id(1)] public CellStatus Status { get; set; }
-    /// <summary>Attempts started (leases granted, minus attempts interrupted by a worker shutdown).</summary>
+    /// <summary>Attempts used in the current run: leases granted, minus interruptions within <see cref="MaxInterruptions"/>.</summary>
     [Id(2)] public int Attempts { get; set; }
     /// <summary>Attempt limit.</summary>
     [Id(3)] public int MaxAttempts { get; set; } = 2;
@@ -58,6 +58,14 @@ public sealed class CellRecord
     [Id(12)] public bool CancelRequested { get; set; }
     /// <summary>The cell id (<see cref="TrialSpec.CellId"/>, kept so it is hashed once).</summary>
     [Id(13)] public string Id { get; set; } = "";
+    /// <summary>Interruptions in the current run (lost leases, worker hand-backs).</summary>
+    [Id(14)] public int Interruptions { get; set; }
+    /// <summary>Interruptions that use no attempt (<see cref="FailurePolicy.MaxInterruptions"/>).</summary>
+    [Id(15)] public int MaxInterruptions { get; set; } = 3;
+    /// <summary>1-based run (1 + retries; 0 in records written before runs existed, read as 1).</summary>
+    [Id(16)] public int Run { get; set; } = 1;
+    /// <summary>Times its finished result was found missing from storage.</summary>
+    [Id(17)] public int Lost { get; set; }
 
     /// <summary>Index of the chunk holding it (in memory only).</summary>
     [NonSerialized] internal int Chunk;
@@ -67,9 +75,15 @@ public sealed class CellRecord
     [NonSerialized] internal CellNeed Need;
     /// <summary>Sequence number of its latest queue entry (in memory only; see <see cref="CellQueues"/>).</summary>
     [NonSerialized] internal long QueueSeq;
+    /// <summary>Not leased by this activation since it restored the cell after a restart: a worker quoting any token may
+    /// adopt it (in memory only).</summary>
+    [NonSerialized] internal bool Adoptable;
 
-    /// <summary>Succeeded, Failed or Cancelled.</summary>
-    public bool IsTerminal => Status is CellStatus.Succeeded or CellStatus.Failed or CellStatus.Cancelled;
+    /// <summary>Succeeded, Diverged, Failed or Cancelled.</summary>
+    public bool IsTerminal => Status is CellStatus.Succeeded or CellStatus.Diverged or CellStatus.Failed or CellStatus.Cancelled;
+
+    /// <summary>Succeeded, Diverged or Failed: it has a result recorded in its experiment grain that must stay in storage.</summary>
+    public bool HasResult => Status is CellStatus.Succeeded or CellStatus.Diverged or CellStatus.Failed;
 }
 
 /// <summary>One sweep in the scheduler.</summary>
@@ -98,7 +112,11 @@ internal sealed class SweepCounters(SweepRecord record)
 {
     public SweepRecord Record { get; } = record;
     /// <summary>Cells by <see cref="CellStatus"/>.</summary>
-    public int[] ByStatus { get; } = new int[5];
+    public int[] ByStatus { get; } = new int[6];
+    /// <summary>Sum of the members' <see cref="CellRecord.Interruptions"/>.</summary>
+    public int Interruptions { get; set; }
+    /// <summary>Sum of the members' <see cref="CellRecord.Lost"/>.</summary>
+    public int Lost { get; set; }
     public double WallSum { get; set; }
     public int WallCount { get; set; }
     /// <summary>Members, for idempotent adds.</summary>
@@ -117,6 +135,8 @@ internal sealed class SweepCounters(SweepRecord record)
         }
         cell.Sweeps.Add(this);
         ByStatus[(int)cell.Status]++;
+        Interruptions += cell.Interruptions;
+        Lost += cell.Lost;
         if (cell.Status == CellStatus.Pending)
         {
             AddPending(cell.Need, 1);
@@ -146,14 +166,4 @@ internal sealed class SweepCounters(SweepRecord record)
             PendingByNeed[need.Key] = (need, cells);
         }
     }
-}
-
-/// <summary>An in-memory lease (never persisted: a restarted scheduler restores leases from Running cells).</summary>
-internal sealed class Lease
-{
-    public required string CellId { get; init; }
-    public required string WorkerId { get; set; }
-    public DateTime DeadlineUtc { get; set; }
-    /// <summary>Restored after a restart: any heartbeat for the cell may adopt it.</summary>
-    public bool Restored { get; set; }
 }

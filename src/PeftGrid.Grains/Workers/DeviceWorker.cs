@@ -49,6 +49,7 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
                     var sent = Stopwatch.GetTimestamp();
                     var reply = await scheduler.ExchangeAsync(WorkerId, done, Math.Max(1, options.LeaseBatch));
                     RecordOverhead(done, reply, Stopwatch.GetElapsedTime(sent).TotalSeconds, leaseSeconds);
+                    LogRejected(done, reply);
                     done.Clear();
                     failures = 0;
                     if (reply.Unregistered)
@@ -121,6 +122,18 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         {
             leaseSeconds[lease.Token] = roundTrip;
             PeftGridTelemetry.SchedulingOverhead.Record(roundTrip, PeftGridTelemetry.LeasePhase);
+        }
+    }
+
+    /// <summary>A rejected report (the lease was revoked: it expired and the cell went to another worker) is dropped; says so.</summary>
+    private void LogRejected(List<CellCompletion> done, ExchangeReply reply)
+    {
+        for (var i = 0; i < done.Count && i < reply.Outcomes.Count; i++)
+        {
+            if (reply.Outcomes[i] == CompletionOutcome.Rejected)
+            {
+                logger.LogWarning("Worker {Worker}: the scheduler rejected the result of cell {CellId}: its lease is no longer this worker's", WorkerId, done[i].CellId);
+            }
         }
     }
 

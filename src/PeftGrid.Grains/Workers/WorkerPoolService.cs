@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PeftGrid.Contracts.Trials;
@@ -31,7 +32,7 @@ public sealed class WorkerPoolService(
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>Adds the worker pool (one worker per device in <paramref name="options"/>) running <paramref name="runner"/>, and the
-    /// scheduler's admission check (it must be the same on every silo of a cluster).</summary>
+    /// scheduler's admission check (it must be the same on every silo of a cluster), and <see cref="TimeProvider.System"/> as the grains' clock unless one is registered.</summary>
     /// <param name="services">The silo's services.</param>
     /// <param name="options">The local workers.</param>
     /// <param name="runner">The trial runner of this silo's workers.</param>
@@ -41,6 +42,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(runner);
         services.AddSingleton(admission ?? CatalogAdmission.Instance);
+        services.TryAddSingleton(TimeProvider.System); // the scheduler's and experiment grains' clock
         services.AddHostedService<WorkerPoolService>();
         return services;
     }

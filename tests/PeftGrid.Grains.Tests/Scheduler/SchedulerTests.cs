@@ -92,11 +92,15 @@ public sealed class SchedulerTests(ClusterFixture fx)
         var status = await fx.WaitCompleteAsync(sweep, TimeSpan.FromSeconds(30));
 
         Assert.Equal(40, status.Succeeded);
+        Assert.Equal(stolen.Count, status.Interruptions);
+        var infos = (await fx.Scheduler.GetCellsAsync(sweep)).ToDictionary(c => c.CellId);
         foreach (var lease in stolen)
         {
             var snap = await fx.Client.GetGrain<IExperimentGrain>(lease.CellId).GetAsync();
             Assert.NotEqual("zombie/cpu:9", snap.Result!.Worker);
-            Assert.Equal(2, snap.Attempts);
+            // The zombie's lost lease is an interruption (issue 8): it uses no attempt, the finished one is attempt 1.
+            Assert.Equal(1, snap.Attempts);
+            Assert.Equal(1, infos[lease.CellId].Interruptions);
             Assert.Equal(1, FakeTrialRunner.Runs[lease.CellId]);
         }
         // The zombie's late report is rejected: the result was accepted exactly once.
@@ -183,7 +187,8 @@ public sealed class SchedulerTests(ClusterFixture fx)
         int Count(CellStatus s) => cells.Count(c => c.Status == s);
         Assert.Equal(cells.Count, status.Total);
         Assert.Equal(
-            (Count(CellStatus.Pending), Count(CellStatus.Running), Count(CellStatus.Succeeded), Count(CellStatus.Failed), Count(CellStatus.Cancelled)),
-            (status.Pending, status.Running, status.Succeeded, status.Failed, status.Cancelled));
+            (Count(CellStatus.Pending), Count(CellStatus.Running), Count(CellStatus.Succeeded), Count(CellStatus.Failed), Count(CellStatus.Cancelled), Count(CellStatus.Diverged)),
+            (status.Pending, status.Running, status.Succeeded, status.Failed, status.Cancelled, status.Diverged));
+        Assert.Equal(cells.Sum(c => c.Interruptions), status.Interruptions);
     }
 }
