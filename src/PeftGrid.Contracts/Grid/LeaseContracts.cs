@@ -62,7 +62,7 @@ public enum CompletionOutcome
     Accepted,
     /// <summary>A failed attempt (or an interruption past <see cref="FailurePolicy.MaxInterruptions"/>); the cell was queued again.</summary>
     Retrying,
-    /// <summary>The cell already had its result for this run (or is unknown); ignored.</summary>
+    /// <summary>A repeat of the report that made the cell final (same lease token), or a report for an unknown cell; ignored.</summary>
     Duplicate,
     /// <summary>An interruption (the worker shut down and handed the cell back) within <see cref="FailurePolicy.MaxInterruptions"/>:
     /// the cell was queued again without using an attempt; or the sweep was cancelled and the cell ended Cancelled.</summary>

@@ -81,9 +81,19 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
     {
         final = null;
         var cell = table.Find(c.CellId);
-        if (cell is null || cell.IsTerminal || finalizing(c.CellId))
+        if (cell is null)
         {
             return CompletionOutcome.Duplicate;
+        }
+        if (cell.IsTerminal || finalizing(c.CellId))
+        {
+            // A repeat of the report that made (or is making) the cell final is a duplicate; any other token is stale.
+            if (c.Token == (cell.IsTerminal ? cell.FinalToken : cell.Token))
+            {
+                return CompletionOutcome.Duplicate;
+            }
+            logger.LogWarning("Completion rejected: cell {CellId} ({Status}) from {Worker}: the cell is already {CellStatus} under another lease", c.CellId, c.Result.Status, workerId, cell.Status);
+            return CompletionOutcome.Rejected;
         }
         var holds = cell.Status == CellStatus.Running && cell.Token == c.Token && leases.Holds(c.Token, c.CellId);
         if (!holds)

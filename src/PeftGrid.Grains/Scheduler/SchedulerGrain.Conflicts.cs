@@ -19,7 +19,8 @@ public sealed partial class SchedulerGrain
     /// write carries both. Every sweep and cell this activation acknowledged is re-applied (they keep their chunks);
     /// cells only storage knows are appended; a cell in both keeps the version further along (higher run, then
     /// Pending &lt; Running &lt; Cancelled &lt; finished with a result); sweeps are the union of both, with the union of their cells. The grain never
-    /// deactivates on a conflict, so an acknowledged submission is never dropped by a reload.
+    /// deactivates on a conflict, so an acknowledged submission is never dropped by a reload. Every finished cell is then
+    /// audited (its result re-read from storage) on the next tick.
     /// </summary>
     private async Task ResolveConflictAsync(Exception conflict)
     {
@@ -93,7 +94,10 @@ public sealed partial class SchedulerGrain
             counters.Record.Refused.AddRange(their.Refused.Where(r => !refused.Contains(r.CellId)));
         }
         metaDirty = true;
-        logger.LogInformation("Scheduler state merged with storage: {Extra} cells and {Joined} sweep memberships only storage knew", extra.Count, joined);
+        // Storage changed under this activation (another writer, or a Redis that lost its data): the finished cells'
+        // results may be gone too, so the next tick audits every one of them instead of waiting for AuditInterval.
+        lastAuditUtc = DateTime.MinValue;
+        logger.LogInformation("Scheduler state merged with storage: {Extra} cells and {Joined} sweep memberships only storage knew; auditing every finished cell", extra.Count, joined);
     }
 
     /// <summary>The stored version of a cell is further along than the one in memory: higher run, then later status

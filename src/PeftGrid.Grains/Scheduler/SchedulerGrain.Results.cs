@@ -39,6 +39,7 @@ public sealed partial class SchedulerGrain
             };
             leases.Revoke(cell.Token);
             table.SetStatus(cell, status);
+            cell.FinalToken = cell.Token;
             cell.Token = null;
             cell.FinishedAtUtc = leases.Now;
             CellTable.SetWall(cell, f.Wall);

@@ -66,6 +66,8 @@ public sealed class CellRecord
     [Id(16)] public int Run { get; set; } = 1;
     /// <summary>Times its finished result was found missing from storage.</summary>
     [Id(17)] public int Lost { get; set; }
+    /// <summary>Lease token of the attempt whose result made the cell final (a repeat of that report is a duplicate; any other token is rejected).</summary>
+    [Id(18)] public string? FinalToken { get; set; }
 
     /// <summary>Index of the chunk holding it (in memory only).</summary>
     [NonSerialized] internal int Chunk;

@@ -17,6 +17,9 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         await c.StartRedisAsync();
         var (a, b) = (await c.StartSilosAsync(null, true, "a", "b")) is var s ? (s[0], s[1]) : default;
         await Until(async () => await c.ActiveRowsAsync() == 2, TimeSpan.FromSeconds(30), "two active rows");
+        // Let each watchdog copy the table with both rows (5 s period). A silo that loses its row before its first copy
+        // (Redis emptied within ~250 ms of its join) takes the documented other path: exit 75 for its supervisor.
+        await Task.Delay(TimeSpan.FromSeconds(6));
 
         await c.RestartRedisAsync();
         Assert.Empty(await c.MembershipAsync());
@@ -62,7 +65,8 @@ public sealed class RedisLossTests(ITestOutputHelper output)
 
         await Until(async () => (await c.MembershipAsync()).ContainsKey(row), TimeSpan.FromSeconds(15), "row re-inserted");
         var after = await c.MembershipAsync();
-        Assert.Equal(int.Parse(before["Version"]) + 1, int.Parse(after["Version"]));
+        // Re-inserted by the watchdog (version + 1) or rewritten by Orleans' own I-am-alive write first (version unchanged).
+        Assert.InRange(int.Parse(after["Version"]), int.Parse(before["Version"]), int.Parse(before["Version"]) + 1);
         Assert.Equal(1, await c.ActiveRowsAsync());
         await using var client = await c.ConnectAsync(); // the gateway is found in the table again
         Assert.Equal(0, await client.Cluster.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler).GetQueueDepthAsync());
