@@ -9,7 +9,7 @@ namespace PeftGrid.Integration.Tests.Faults;
 [Collection(FaultsCollection.Name)]
 public sealed class DeletedResultTests(ITestOutputHelper output)
 {
-    [Fact, Trait("Needs", "sched")]
+    [Fact]
     public async Task DeletedResultIsReportedLostAndTheCellRunsAgainOnResubmission()
     {
         const int cells = 6;

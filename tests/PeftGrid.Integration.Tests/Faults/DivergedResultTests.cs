@@ -9,7 +9,7 @@ namespace PeftGrid.Integration.Tests.Faults;
 [Collection(FaultsCollection.Name)]
 public sealed class DivergedResultTests(ITestOutputHelper output)
 {
-    [Fact, Trait("Needs", "sched"), Trait("Needs", "board")]
+    [Fact]
     public async Task NonFiniteAndDivergedResultsAreShownDivergedAndNeverRanked()
     {
         const int cells = 8;

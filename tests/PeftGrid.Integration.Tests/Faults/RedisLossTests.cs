@@ -73,7 +73,7 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         Assert.False(silo.Process.HasExited, silo.Log);
     }
 
-    [Fact, Trait("Needs", "sched")]
+    [Fact]
     public async Task SweepAfterRedisRestartsEmptyRerunsOnlyLostCellsAndCountsThem()
     {
         await using var c = new FaultCluster(output);

@@ -14,10 +14,10 @@ public sealed class StaleReportTests(ITestOutputHelper output)
 {
     private static readonly RunnerCapabilities Any = new() { Tasks = [RunnerCapabilities.Any], Models = [RunnerCapabilities.Any], CheckpointPaths = true, Devices = ["cpu:0"] };
 
-    [Fact, Trait("Needs", "sched")]
+    [Fact]
     public Task StaleFailedReportIsRejectedAndTheLiveAttemptWins() => StaleReportAsync(TrialStatus.Failed);
 
-    [Fact, Trait("Needs", "sched")]
+    [Fact]
     public Task StaleSucceededReportIsRejectedAndTheLiveAttemptWins() => StaleReportAsync(TrialStatus.Succeeded);
 
     private async Task StaleReportAsync(TrialStatus stale)
