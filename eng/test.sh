@@ -11,7 +11,6 @@ if [ "${1:-}" = "--fast" ]; then filter=(--filter "Category!=Slow"); fi
 bash eng/setup.sh
 bash eng/redis.sh start 6379
 export PEFTGRID_DATA="${PEFTGRID_DATA:-$(cd .. && pwd)/shared/data}"
-export PEFTGRID_REDIS="${PEFTGRID_REDIS:-127.0.0.1:6379}"
 dotnet build PeftGrid.sln -c Release -nologo -v:q
 log="$(mktemp -t peftgrid-test.XXXXXX.log)"
 rc=0

@@ -101,6 +101,8 @@ public static class Processes
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 WorkingDirectory = Path.GetTempPath(),
             };
+            psi.Environment.Remove("PEFTGRID_REDIS");
+            psi.Environment.Remove("PEFTGRID_REDIS_FILE");
             foreach (var (k, v) in env)
             {
                 psi.Environment[k] = v;

@@ -18,6 +18,8 @@ public static class CliProcess
         foreach (var a in args) { psi.ArgumentList.Add(a); }
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["COLUMNS"] = "200";
+        psi.Environment.Remove("PEFTGRID_REDIS"); // a cluster named by the caller's shell must not redirect a test's CLI
+        psi.Environment.Remove("PEFTGRID_REDIS_FILE");
         foreach (var (k, v) in env) { psi.Environment[k] = v; }
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
