@@ -68,7 +68,7 @@ public sealed partial class LeaderboardGrain
                 }
                 return;
             }
-            catch (Exception e) when (IsConflict(e) && attempt < MaxWriteAttempts)
+            catch (Exception e) when (StorageConflicts.IsConflict(e) && attempt < MaxWriteAttempts)
             {
                 logger.LogWarning(e, "Leaderboard {Key}: storage conflict on write (attempt {Attempt}); re-reading and re-applying {Entries} entries and {Removed} removals",
                     this.GetPrimaryKeyString(), attempt, entries.Count, removed.Count);
@@ -120,21 +120,5 @@ public sealed partial class LeaderboardGrain
         {
             await ReloadAndReapplyAsync();
         }
-    }
-
-    private static bool IsConflict(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            if (x is InconsistentStateException)
-            {
-                return true;
-            }
-            if (x is AggregateException agg && agg.InnerExceptions.Any(IsConflict))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

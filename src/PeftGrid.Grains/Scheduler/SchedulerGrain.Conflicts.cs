@@ -11,8 +11,6 @@ public sealed partial class SchedulerGrain
     /// <summary>Write conflicts resolved in a row before a write gives up (and is retried by the next write).</summary>
     public const int MaxConflictRetries = 5;
 
-    private static bool IsConflict(Exception e) => e is InconsistentStateException || e.InnerException is InconsistentStateException;
-
     /// <summary>
     /// After a storage write conflict (another writer changed the head record or a chunk under this activation — an
     /// etag mismatch): re-reads the head record and every chunk from storage and merges them into memory, so the next

@@ -173,7 +173,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 }
                 return;
             }
-            catch (Exception e) when (IsConflict(e) && attempt < MaxConflictRetries)
+            catch (Exception e) when (StorageConflicts.IsConflict(e) && attempt < MaxConflictRetries)
             {
                 metaDirty |= meta;
                 await ResolveConflictAsync(e);

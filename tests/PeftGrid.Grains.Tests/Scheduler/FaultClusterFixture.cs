@@ -45,25 +45,6 @@ public sealed class FaultClusterFixture : IAsyncLifetime
 
     /// <summary>The storage id of a grain.</summary>
     public GrainId Id<TGrain>(string key) where TGrain : IGrainWithStringKey => Client.GetGrain<TGrain>(key).GetGrainId();
-
-    /// <summary>Polls a sweep of <paramref name="scheduler"/> until <paramref name="done"/> holds.</summary>
-    public static async Task<SweepStatus> WaitAsync(ISchedulerGrain scheduler, string sweepId, Func<SweepStatus, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var status = await scheduler.GetStatusAsync(sweepId);
-            if (done(status))
-            {
-                return status;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"sweep {sweepId}: condition not met after {timeout}: {status}");
-            }
-            await Task.Delay(25);
-        }
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -53,7 +53,7 @@ public sealed class ResultAuditTests(FaultClusterFixture fx)
         await fx.Cluster.DeactivateAsync(s);
 
         // The activation's audit runs in the background, right after activation.
-        var status = await FaultClusterFixture.WaitAsync(s, "lost-on-restart", st => st.Lost == 1, TimeSpan.FromSeconds(10));
+        var status = await MixedClusterFixture.WaitAsync(s, "lost-on-restart", st => st.Lost == 1, TimeSpan.FromSeconds(10));
         Assert.Equal((2, 1, 1), (status.Succeeded, status.Pending, status.Lost));
         Assert.Equal(CellStatus.Pending, (await s.GetCellsAsync("lost-on-restart")).Single(c => c.CellId == cells[0].CellId).Status);
 

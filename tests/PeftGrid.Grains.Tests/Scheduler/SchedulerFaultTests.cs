@@ -20,7 +20,7 @@ public sealed class SchedulerFaultTests(FaultClusterFixture fx)
         await w2.RegisterAsync();
         await s.SubmitAsync(new SweepRequest { SweepId = key, Cells = Cells(key, 1), Policy = new FailurePolicy { MaxAttempts = maxAttempts, LeaseSeconds = 1 } });
         var stale = await w1.LeaseOneAsync();
-        await FaultClusterFixture.WaitAsync(s, key, st => st.Interruptions == 1 && st.Pending == 1, TimeSpan.FromSeconds(10));
+        await MixedClusterFixture.WaitAsync(s, key, st => st.Interruptions == 1 && st.Pending == 1, TimeSpan.FromSeconds(10));
         var live = await w2.LeaseOneAsync();
         return (s, w1, w2, stale, live);
     }
@@ -87,7 +87,7 @@ public sealed class SchedulerFaultTests(FaultClusterFixture fx)
             await w1.LeaseOneAsync();
 
             // The lease expires; the cell is out of attempts; recording its Failed result fails 3 times, then lands.
-            var status = await FaultClusterFixture.WaitAsync(s, key, st => st.IsComplete, TimeSpan.FromSeconds(20));
+            var status = await MixedClusterFixture.WaitAsync(s, key, st => st.IsComplete, TimeSpan.FromSeconds(20));
 
             Assert.Equal((1, 0, 0), (status.Failed, status.Running, status.Pending));
             Assert.True(failures < 0, "the injected failures were not all hit");
