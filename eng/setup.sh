@@ -8,7 +8,8 @@
 #      Debian 12 ships GLIBCXX_3.4.30, so there the script adds the Debian 13 (trixie) suite with a low
 #      apt pin and installs only `libstdc++6` from it (this pulls libc6 2.41, verified to work).
 #   2. redis-server (Debian package), used by the integration tests and by Redis clustering.
-#   3. the .NET 10 SDK on PATH (it is not installed here: the script fails with a clear message).
+#   3. sentencepiece (spm_train), used by the tests to train a small stand-in for mBART's SentencePiece model.
+#   4. the .NET 10 SDK on PATH (it is not installed here: the script fails with a clear message).
 set -euo pipefail
 
 say() { printf 'eng/setup: %s\n' "$*"; }
@@ -86,7 +87,17 @@ else
   # The Debian package starts a system service where systemd runs; PeftGrid starts its own on demand.
 fi
 
-# 3. .NET SDK
+# 3. sentencepiece (spm_train): the tests train a small SentencePiece model on the shared en-ro text, standing in for
+#    mBART's sentence.bpe.model, which is not available here
+if command -v spm_train >/dev/null 2>&1; then
+  say "sentencepiece present: nothing to do"
+else
+  apt_update_once
+  say "installing sentencepiece"
+  run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sentencepiece >/dev/null || die "apt-get install sentencepiece failed"
+fi
+
+# 4. .NET SDK
 if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks | grep -q '^10\.'; then
   say ".NET SDK $(dotnet --version) present: nothing to do"
 else

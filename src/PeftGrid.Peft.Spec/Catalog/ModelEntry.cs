@@ -7,7 +7,7 @@ public enum ModelFamily
 {
     /// <summary>An encoder only (BERT, RoBERTa): runs classification tasks.</summary>
     Encoder,
-    /// <summary>An encoder and a decoder with cross-attention (BART, mBART): runs seq2seq tasks. None is in the catalog yet.</summary>
+    /// <summary>An encoder and a decoder with cross-attention (BART, mBART, minilm2minilm): runs seq2seq tasks.</summary>
     EncoderDecoder,
 }
 
@@ -56,11 +56,11 @@ public sealed record ModelEntry
     public required ModelShape Shape { get; init; }
     /// <summary>Encoder or encoder-decoder.</summary>
     public required ModelFamily Family { get; init; }
-    /// <summary>HF <c>model_type</c>: <c>bert</c> or <c>roberta</c>.</summary>
+    /// <summary>HF <c>model_type</c>: <c>bert</c>, <c>roberta</c>, <c>bart</c>, <c>mbart</c>, or <c>bert2bert</c> (a warm-started BERT encoder-decoder).</summary>
     public required string Architecture { get; init; }
-    /// <summary>HF <c>layer_norm_eps</c>: 1e-12 for BERT, 1e-5 for RoBERTa.</summary>
+    /// <summary>HF <c>layer_norm_eps</c>: 1e-12 for BERT, 1e-5 for RoBERTa and BART/mBART (nn.LayerNorm default).</summary>
     public double LayerNormEps { get; init; } = 1e-12;
-    /// <summary>First position id: 0 for BERT; padding_idx + 1 = 2 for RoBERTa (its first two position rows are never used).</summary>
+    /// <summary>First position id: 0 for BERT; 2 for RoBERTa (padding_idx + 1) and BART/mBART (HF's learned-position offset): the first two rows are never used.</summary>
     public int PositionOffset { get; init; }
     /// <summary>Where its pretrained weights come from.</summary>
     public required WeightsSource Weights { get; init; }
@@ -71,7 +71,7 @@ public sealed record ModelEntry
     /// <summary>The kinds of task it can run: classification for encoders, seq2seq for encoder-decoders.</summary>
     public required IReadOnlyList<TaskKind> TaskKinds { get; init; }
 
-    /// <summary>The longest input in tokens, special tokens included: position rows minus <see cref="PositionOffset"/> (512 for all three models).</summary>
+    /// <summary>The longest input in tokens, special tokens included: position rows minus <see cref="PositionOffset"/> (512 for the BERT/RoBERTa models, 1,024 for BART/mBART).</summary>
     public int MaxSequenceLength => Shape.MaxPositions - PositionOffset;
 
     /// <summary>True if <paramref name="kind"/> is among <see cref="TaskKinds"/>.</summary>

@@ -14,4 +14,8 @@ public enum ParameterRole
     Backbone,
     /// <summary>The task head (always trainable, outside every budget).</summary>
     TaskHead,
+    /// <summary>A part of the architecture the pretrained checkpoint lacks, initialised fresh (minilm2minilm's decoder
+    /// cross-attention and LM-head bias, <see cref="Budget.ModelShape.NewParameters"/>): trains with every method at the main
+    /// rate, reported apart, outside every budget.</summary>
+    WarmStart,
 }

@@ -49,7 +49,8 @@ public class ModelCatalogTests
     public void An_unknown_name_is_an_error_listing_the_allowed_values()
     {
         var e = Assert.Throws<ArgumentException>(() => ModelCatalog.Find("gpt9"));
-        Assert.Equal("unknown model 'gpt9'; allowed: minilm (all-minilm-l6-v2), bert-base-uncased, roberta-base, "
+        Assert.Equal("unknown model 'gpt9'; allowed: minilm (all-minilm-l6-v2), bert-base-uncased, roberta-base, minilm2minilm, "
+            + "bart-base, bart-large, mbart-large-cc25 (mbart-large), "
             + "or the path of an HF checkpoint folder (containing '/')", e.Message);
         Assert.Null(ModelCatalog.TryFind("gpt9"));
         Assert.Null(ModelCatalog.TryFind(null));

@@ -7,7 +7,8 @@ namespace PeftGrid.Peft.Tuners.Prefix;
 /// <summary>
 /// Scaled dot-product attention with prefix keys/values, in every form of the unified view
 /// (PAPER.md §1.4, §1.5, §1.10; Eq. 5 and 7–9). Shapes: q [B, H, T, d_h], k/v [B, H, S, d_h], additive mask [B, 1, 1, S]
-/// (0 keep, large negative drop), prefix P_k/P_v [H, l, d_h]; returns the per-head outputs [B, H, T, d_h].
+/// or [B, 1, T, S] (a causal decoder; batch 1 broadcasts; 0 keep, large negative drop), prefix P_k/P_v [H, l, d_h] expanded to
+/// the queries' batch (B × beams in beam search); returns the per-head outputs [B, H, T, d_h].
 /// </summary>
 public static class PrefixAttention
 {
@@ -15,7 +16,7 @@ public static class PrefixAttention
     /// <param name="q">Queries [B, H, T, d_h] (unscaled).</param>
     /// <param name="k">Keys [B, H, S, d_h].</param>
     /// <param name="v">Values [B, H, S, d_h].</param>
-    /// <param name="mask">Additive mask [B, 1, 1, S].</param>
+    /// <param name="mask">Additive mask [B, 1, 1, S] or [B, 1, T, S].</param>
     /// <param name="prefixKeys">P_k [H, l, d_h].</param>
     /// <param name="prefixValues">P_v [H, l, d_h].</param>
     /// <param name="use">How the prefix enters.</param>
@@ -30,7 +31,8 @@ public static class PrefixAttention
         var pv = prefixValues.unsqueeze(0).expand(batch, -1, -1, -1);
         if (use == PrefixUse.Concat)
         {
-            var prefixMask = torch.zeros(batch, 1, 1, pk.shape[2], dtype: mask.dtype, device: mask.device);
+            // the prefix is never masked, whatever the mask's shape ([B, 1, 1, S] padding, [B, 1, T, S] causal, batch 1 broadcast)
+            var prefixMask = torch.zeros(mask.shape[0], 1, mask.shape[2], pk.shape[2], dtype: mask.dtype, device: mask.device);
             return ScaledDotProductAttention.Compute(q, torch.cat([pk, k], 2), torch.cat([pv, v], 2), torch.cat([prefixMask, mask], 3), dropout)
                 .MoveToOuterDisposeScope();
         }
