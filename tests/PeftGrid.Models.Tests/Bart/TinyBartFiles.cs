@@ -12,7 +12,7 @@ public static class TinyBartFiles
     public static ModelShape Shape(ModelLayout layout) =>
         new(layout == ModelLayout.MBart ? "tiny-mbart" : "tiny-bart", 32, 2, 4, 128, 100, 66, 0) { DecoderLayers = 2, Layout = layout };
 
-    /// <summary>A random model in eval mode; LayerNorms and final_logits_bias perturbed so every tensor matters.</summary>
+    /// <summary>A random model in eval mode; LayerNorms and final_logits_bias perturbed so every tensor matters, embeddings N(0, 0.1).</summary>
     public static BartModel Model(ModelLayout layout, int seed = 11)
     {
         torch.manual_seed(seed);
@@ -22,6 +22,10 @@ public static class TinyBartFiles
             foreach (var (name, p) in model.PretrainedParameters().Where(p => p.Name.Contains("norm")))
             {
                 p.add_(torch.randn_like(p) * 0.1);
+            }
+            foreach (var (_, p) in model.PretrainedParameters().Where(p => p.Name.Contains("shared") || p.Name.Contains("embed_positions")))
+            {
+                p.mul_(0.1);   // N(0, 0.1) embeddings keep the tied LM head's logits O(1), as a pretrained model's are
             }
             model.LogitsBias.copy_(torch.randn_like(model.LogitsBias) * 0.1);
         }
