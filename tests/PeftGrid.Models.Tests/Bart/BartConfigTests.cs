@@ -57,6 +57,30 @@ public class BartConfigTests
         Assert.DoesNotContain("\n", e.Message);
     }
 
+    [Theory]
+    [InlineData(ModelLayout.Bart, 0)]
+    [InlineData(ModelLayout.MBart, null)]
+    public void BackboneTokensAndLimitsComeFromTheConfig(ModelLayout layout, int? forcedBos)
+    {
+        using var model = TinyBartFiles.Model(layout);
+        Assert.Equal(new PeftGrid.Models.Seq2Seq.Seq2SeqTokens(1, 2, 2, forcedBos), model.Tokens);
+        Assert.Equal((64, 2), (model.MaxTargetPositions, model.DecoderLayers));
+        Assert.Empty(model.NewParameters());
+        Assert.Equal(layout == ModelLayout.MBart ? Math.Sqrt(32) : 1.0, model.Config.EmbedScale);
+        Assert.Equal(new long[] { 1, 100 }, model.LogitsBias.shape);
+        Assert.DoesNotContain(model.named_parameters(), p => p.name == "final_logits_bias");
+        Assert.Contains(model.named_buffers(), b => b.name == "final_logits_bias");
+    }
+
+    [Fact]
+    public void PositionsBeyondTheTableAreAClearError()
+    {
+        using var model = TinyBartFiles.Model(ModelLayout.Bart);
+        var ids = TorchSharp.torch.ones(1, 65, dtype: TorchSharp.torch.ScalarType.Int64);
+        var e = Assert.Throws<ArgumentException>(() => model.Encode(ids, TorchSharp.torch.ones_like(ids), null));
+        Assert.Contains("encoder sequence length 65 exceeds max_position_embeddings 64", e.Message);
+    }
+
     [Fact]
     public void NonBartLayoutIsRefused() =>
         Assert.Throws<ArgumentException>(() => new BartConfig(ModelCatalog.MiniLM.Shape));

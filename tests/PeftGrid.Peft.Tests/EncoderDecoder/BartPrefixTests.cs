@@ -108,3 +108,28 @@ public class BartPrefixTests
         return backbone.Logits(ids, mask, dec, set);
     }
 }
+
+public class BartTrainingTests
+{
+    // Gradients reach every prefix encoder (all three attention types) and no frozen backbone parameter.
+    [Theory]
+    [InlineData(ModelLayout.Bart, "prefix[l=3,mid=16]")]
+    [InlineData(ModelLayout.MBart, "mam[l=3,r=8,mid=16]")]
+    [InlineData(ModelLayout.MBart, "lora-attn[r=4]")]
+    public void BackwardReachesEveryTrainableParameterAndNoFrozenOne(ModelLayout layout, string spec)
+    {
+        using var model = TinyBart.Model(layout, spec);
+        model.train();
+        var (ids, mask, dec) = TinyBart.Batch();
+        var logits = model.forward(ids, mask, dec);
+        var loss = torch.nn.functional.cross_entropy(logits.view(-1, 100), dec.roll(-1, 1).reshape(-1));
+        loss.backward();
+        var trainable = model.TrainableParameters().ToList();
+        Assert.NotEmpty(trainable);
+        foreach (var (name, p, _) in trainable.Where(p => !p.Name.Contains("lora_A") && !p.Name.Contains("down_proj")))   // 0 while the up projection (B, W_up) is 0 at init
+        {
+            Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"{spec}: no gradient for {name}");
+        }
+        Assert.All(model.Backbone.PretrainedParameters(), p => Assert.False(p.Parameter.requires_grad, p.Name));
+    }
+}
