@@ -9,6 +9,7 @@ namespace PeftGrid.Models.Bart;
 /// Configuration of a BART or mBART encoder-decoder (HF <c>BartConfig</c> / <c>MBartConfig</c>; <c>config.json</c> fields in
 /// brackets). The layout of <see cref="Shape"/> decides the architecture: <see cref="ModelLayout.Bart"/> = post-LN layers,
 /// <see cref="ModelLayout.MBart"/> = pre-LN layers with a final <c>layer_norm</c> per stack. LayerNorm eps is 1e-5 (nn.LayerNorm default).
+/// Not read: [encoder_layerdrop]/[decoder_layerdrop] (no LayerDrop; 0 in the catalog checkpoints), [init_std] (weights are loaded).
 /// </summary>
 public sealed record BartConfig
 {
@@ -96,6 +97,20 @@ public sealed record BartConfig
     public static BartConfig For(ModelEntry model) => model.Architecture is "bart" or "mbart"
         ? new BartConfig(model.Shape) { LayerNormEps = model.LayerNormEps }
         : throw new ArgumentException($"model '{model.Name}' (model_type '{model.Architecture}') is not an encoder-decoder of this loader; allowed: {AllowedTypes}", nameof(model));
+
+    /// <summary>The [model_type] of an HF <c>config.json</c> (a file, or a folder holding one), or null when the file has none; lets a
+    /// caller route a folder to the encoder or the encoder-decoder loader before loading it.</summary>
+    /// <exception cref="FileNotFoundException">No config.json there.</exception>
+    public static string? ReadModelType(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"HF config not found: {file}", file);
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        return doc.RootElement.TryGetProperty("model_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+    }
 
     /// <summary>Reads an HF <c>config.json</c> (a file, or a folder holding one) of model_type bart or mbart.</summary>
     /// <exception cref="FileNotFoundException">No config.json there.</exception>

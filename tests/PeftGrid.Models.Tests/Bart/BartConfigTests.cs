@@ -82,6 +82,13 @@ public class BartConfigTests
     }
 
     [Fact]
+    public void ModelTypeOfAFolderIsReadWithoutLoading()
+    {
+        Assert.Equal("bert", BartConfig.ReadModelType(TestPaths.TinyBert));
+        Assert.Equal("mbart", BartConfig.ReadModelType(Write(JsonNode.Parse(new BartConfig(TinyBartFiles.Shape(ModelLayout.MBart)).ToHfJson())!)));
+    }
+
+    [Fact]
     public void NonBartLayoutIsRefused() =>
         Assert.Throws<ArgumentException>(() => new BartConfig(ModelCatalog.MiniLM.Shape));
 
