@@ -56,6 +56,22 @@ public class MBartSentencePieceEncoderTests
     }
 
     [Fact]
+    public void A_file_that_is_no_sentencepiece_model_is_rejected()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "peftgrid-not-a-model-" + Guid.NewGuid().ToString("N")[..8]);
+        File.WriteAllText(path, "vocab.json is not a SentencePiece model");
+        try
+        {
+            Assert.Throws<InvalidDataException>(() => MBartSentencePieceEncoder.FromFile(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => MBartSentencePieceEncoder.FromFile("/nonexistent.model")).Message);
+    }
+
+    [Fact]
     public void Characters_outside_the_model_fall_back_to_byte_pieces()
     {
         // '🤗' = UTF-8 F0 9F A4 97; byte piece <0xXX> is SentencePiece id 3 + XX, model id 4 + XX.
