@@ -38,7 +38,8 @@ internal sealed class BeamRun(StepDecoder decoder, GenerationOptions o, ISeq2Seq
             {
                 if (done[b])
                 {
-                    for (var j = 0; j < k; j++) { (nextScores[b * k + j], nextTokens[b * k + j], nextRows[b * k + j]) = (0f, pad, 0); }
+                    // HF: score 0, pad, beam index 0; own rows here (HF's row 0 is another input's; the values are never used).
+                    for (var j = 0; j < k; j++) { (nextScores[b * k + j], nextTokens[b * k + j], nextRows[b * k + j]) = (0f, pad, b * k + j); }
                     continue;
                 }
                 var filled = 0;

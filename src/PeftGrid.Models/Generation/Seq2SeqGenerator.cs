@@ -24,7 +24,7 @@ public sealed record GenerationStep(int CurLen, int Rows, KvCache? Cache);
 /// <item>Beam search (<c>BeamSearchScorer</c>): beam scores start 0 for beam 0 and −1e9 for the others; the top 2·K of
 /// [B, K·V] (log-prob + beam score) are scanned in order: EOS among the first K finishes a hypothesis (<see cref="BeamHypotheses"/>),
 /// others fill the K next beams; an input is done by <see cref="BeamHypotheses.IsDone"/> and then carries pad tokens; the cache is
-/// reordered by the chosen beam rows every step (<see cref="KvCache.Reorder"/>); at the end open beams join the hypotheses and
+/// reordered by the chosen beam rows every step (self-attention part only, <see cref="KvCache.ReorderSelf"/>: beams of one input share the cross-attention keys/values); at the end open beams join the hypotheses and
 /// the best NumReturnSequences are returned, EOS appended when shorter than max_length.</item>
 /// </list>
 /// Runs in eval mode (restored afterwards) under no_grad; every intermediate tensor is disposed (one dispose scope per step).

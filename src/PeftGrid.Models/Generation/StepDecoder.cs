@@ -23,11 +23,13 @@ internal sealed class StepDecoder(ISeq2SeqBackbone model, AdapterSet? adapters, 
         return logits.select(1, -1).to(ScalarType.Float32);
     }
 
+    // Beam search only moves rows within an input's beams (same encoder memory), so the cross-attention keys/values, identical
+    // across those rows, need no reordering (HF reorders them too; the result is the same, the copy is the dominant step cost).
     public void Reorder(long[] rows)
     {
         if (cache is null) { return; }
         using var index = tensor(rows, device: memory.Hidden.device);
-        cache.Reorder(index);
+        cache.ReorderSelf(index);
     }
 }
 
