@@ -7,9 +7,10 @@ using static TorchSharp.torch.nn;
 namespace PeftGrid.Models.Bert;
 
 /// <summary>
-/// BERT embeddings: word + position + token type, LayerNorm, dropout (HF keys <c>embeddings.*</c>). At the
-/// <see cref="SeamPosition.InputEmbeddings"/> site an <see cref="IEmbeddingAdapter"/> may prepend l vectors to the summed
-/// embeddings before the LayerNorm, without position embeddings (prompt tuning, PAPER.md §1.3). Input ids [B, T] → [B, l + T, d].
+/// BERT embeddings of one stack (HF keys <c>{prefix}embeddings.*</c>): word + position + token type, LayerNorm, dropout. Positions
+/// start at a given offset (0 for BERT, 2 for RoBERTa, the cached length in a decoder). At the optional input-embedding
+/// <see cref="Site"/> (an encoder's only) an <see cref="IEmbeddingAdapter"/> may prepend l vectors before the LayerNorm, without
+/// position embeddings (prompt tuning, PAPER.md §1.3).
 /// </summary>
 public sealed class BertEmbeddings : Module
 {
@@ -18,10 +19,9 @@ public sealed class BertEmbeddings : Module
     private readonly Embedding token_type_embeddings;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
-    private readonly int positionOffset;
 
-    /// <summary>Creates the embeddings for <paramref name="config"/>.</summary>
-    public BertEmbeddings(EncoderConfig config) : base("embeddings")
+    /// <summary>Creates the embeddings for <paramref name="config"/>; <paramref name="site"/> is the prompt site (null: none).</summary>
+    public BertEmbeddings(EncoderConfig config, SeamSite? site) : base("embeddings")
     {
         var s = config.Shape;
         word_embeddings = nn.Embedding(s.VocabSize, s.HiddenSize);
@@ -29,19 +29,30 @@ public sealed class BertEmbeddings : Module
         token_type_embeddings = nn.Embedding(s.TypeVocabSize, s.HiddenSize);
         LayerNorm = nn.LayerNorm(s.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropout);
-        positionOffset = config.PositionOffset;
+        Site = site;
         RegisterComponents();
     }
 
-    /// <summary>Embeds <paramref name="inputIds"/> [B, T] with segment ids <paramref name="tokenTypeIds"/> [B, T] → [B, l + T, d]
-    /// (l = 0 unless <paramref name="pass"/> has an embedding adapter).</summary>
-    public Tensor Forward(Tensor inputIds, Tensor tokenTypeIds, AdapterPass pass)
+    /// <summary>The input-embedding site (prompt tuning), or null for the decoder's embeddings.</summary>
+    public SeamSite? Site { get; }
+
+    /// <summary>The word-embedding matrix [V, d] (the decoder's is tied to the LM head).</summary>
+    public Parameter WordEmbeddings => word_embeddings.weight!;
+
+    /// <summary>Position rows (512 for MiniLM).</summary>
+    public long MaxPositions => position_embeddings.weight!.shape[0];
+
+    /// <summary>Embeds <paramref name="inputIds"/> [B, T] (int64) with segment ids <paramref name="tokenTypeIds"/> [B, T] (null: all 0)
+    /// at positions <paramref name="start"/> … start + T − 1 → [B, l + T, d] (l = 0 unless <paramref name="pass"/> has an embedding
+    /// adapter at <see cref="Site"/>).</summary>
+    public Tensor Forward(Tensor inputIds, Tensor? tokenTypeIds, long start, AdapterPass pass)
     {
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
-        var positions = torch.arange(positionOffset, positionOffset + length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
-        var e = word_embeddings.forward(inputIds) + position_embeddings.forward(positions) + token_type_embeddings.forward(tokenTypeIds);
-        if (pass.Embedding(BertLayerSites.Embeddings) is { } adapter)
+        var positions = torch.arange(start, start + length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var types = tokenTypeIds ?? torch.zeros_like(inputIds);
+        var e = word_embeddings.forward(inputIds) + position_embeddings.forward(positions) + token_type_embeddings.forward(types);
+        if (Site is not null && pass.Embedding(Site) is { } adapter)
         {
             e = adapter.Extend(e);
         }

@@ -1,3 +1,4 @@
+using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Peft.Seams;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -6,168 +7,134 @@ using static TorchSharp.torch.nn;
 
 namespace PeftGrid.Models.Bert;
 
-/// <summary>Attention output block: W_o, dropout, residual, LayerNorm (HF keys <c>attention.output.{dense,LayerNorm}</c>).</summary>
-public sealed class BertSelfOutput : Module
-{
-    private readonly SeamLinear dense;
-    private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
-    private readonly BertLayerSites sites;
-
-    /// <summary>Creates the block.</summary>
-    public BertSelfOutput(EncoderConfig config, BertLayerSites sites) : base("output")
-    {
-        dense = new SeamLinear("dense", config.Shape.HiddenSize, config.Shape.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.Shape.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropout);
-        this.sites = sites;
-        RegisterComponents();
-    }
-
-    /// <summary>W_o.</summary>
-    public SeamLinear Dense => dense;
-
-    /// <summary>LN(x + Dropout(post(W_o(pre(ctx))))): the pre-output site composes with ctx (x = the attention input), the
-    /// post-output site with h = W_o(·). ctx, x: [B, T, d].</summary>
-    public Tensor Forward(Tensor ctx, Tensor x, AdapterPass pass)
-    {
-        using var scope = NewDisposeScope();
-        var h = pass.Compose(sites.PostOutput, x, dense.Forward(pass.Compose(sites.PreOutput, x, ctx), pass.Linear(sites.AttentionOutput)));
-        return LayerNorm.forward(dropout.forward(h) + x).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>The attention sub-layer (HF keys <c>attention.{self,output}</c>).</summary>
-public sealed class BertAttention : Module
-{
-    private readonly BertSelfAttention self;
-    private readonly BertSelfOutput output;
-
-    /// <summary>Creates the sub-layer.</summary>
-    public BertAttention(EncoderConfig config, BertLayerSites sites) : base("attention")
-    {
-        self = new BertSelfAttention(config, sites);
-        output = new BertSelfOutput(config, sites);
-        RegisterComponents();
-    }
-
-    /// <summary>Self-attention part.</summary>
-    public BertSelfAttention Self => self;
-
-    /// <summary>Output part.</summary>
-    public BertSelfOutput Output => output;
-
-    /// <summary>x [B, T, d], additive mask [B, 1, 1, T] → [B, T, d].</summary>
-    public Tensor Forward(Tensor x, Tensor mask, AdapterPass pass)
-    {
-        using var ctx = self.Forward(x, mask, pass);
-        return output.Forward(ctx, x, pass);
-    }
-}
-
-/// <summary>
-/// One encoder layer: attention sub-layer, then the FFN W_2(GELU(W_1 a)) with dropout, the FFN output site, residual and
-/// LayerNorm, then the after-norm site (HF keys <c>intermediate.dense</c>, <c>output.{dense,LayerNorm}</c>).
-/// </summary>
-public sealed class BertLayer : Module
-{
-    private readonly BertAttention attention;
-    private readonly BertIntermediate intermediate;
-    private readonly BertOutput output;
-
-    /// <summary>Creates layer <paramref name="index"/>.</summary>
-    public BertLayer(EncoderConfig config, int index) : base($"{index}")
-    {
-        Sites = new BertLayerSites(index);
-        attention = new BertAttention(config, Sites);
-        intermediate = new BertIntermediate(config, Sites);
-        output = new BertOutput(config, Sites);
-        RegisterComponents();
-    }
-
-    /// <summary>This layer's seam sites.</summary>
-    public BertLayerSites Sites { get; }
-
-    /// <summary>The projection at each projection site of this layer.</summary>
-    public IEnumerable<(SeamSite Site, SeamLinear Linear)> Projections =>
-    [
-        (Sites.Query, attention.Self.Projections.Query), (Sites.Key, attention.Self.Projections.Key),
-        (Sites.Value, attention.Self.Projections.Value), (Sites.AttentionOutput, attention.Output.Dense),
-        (Sites.FfnIn, intermediate.Dense), (Sites.FfnOut, output.Dense),
-    ];
-
-    /// <summary>x [B, T, d], additive mask [B, 1, 1, T] → [B, T, d].</summary>
-    public Tensor Forward(Tensor x, Tensor mask, AdapterPass pass)
-    {
-        using var scope = NewDisposeScope();
-        var a = attention.Forward(x, mask, pass);
-        var f = output.Ffn(intermediate.Forward(a, pass), a, pass);
-        return output.Finish(f, a, pass).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>FFN up-projection W_1 with GELU (HF key <c>intermediate.dense</c>). [B, T, d] → [B, T, d_m].</summary>
+/// <summary>FFN up-projection W_1 (HF key <c>intermediate.dense</c>); GELU (exact, erf-based) is applied by the layer.</summary>
 public sealed class BertIntermediate : Module
 {
     private readonly SeamLinear dense;
-    private readonly BertLayerSites sites;
 
-    /// <summary>Creates W_1.</summary>
-    public BertIntermediate(EncoderConfig config, BertLayerSites sites) : base("intermediate")
+    /// <summary>Creates W_1 (d → d_m).</summary>
+    public BertIntermediate(EncoderConfig config) : base("intermediate")
     {
         dense = new SeamLinear("dense", config.Shape.HiddenSize, config.Shape.IntermediateSize);
-        this.sites = sites;
         RegisterComponents();
     }
 
     /// <summary>W_1.</summary>
     public SeamLinear Dense => dense;
-
-    /// <summary>GELU(x W_1ᵀ + b_1) (exact, erf-based GELU as in BERT), W_1 through its site.</summary>
-    public Tensor Forward(Tensor x, AdapterPass pass)
-    {
-        using var h = dense.Forward(x, pass.Linear(sites.FfnIn));
-        return nn.functional.gelu(h);
-    }
 }
 
-/// <summary>FFN down-projection W_2, dropout, residual, LayerNorm (HF keys <c>output.{dense,LayerNorm}</c>).</summary>
+/// <summary>FFN down-projection W_2, dropout and the FFN LayerNorm (HF keys <c>output.{dense,LayerNorm}</c>).</summary>
 public sealed class BertOutput : Module
 {
     private readonly SeamLinear dense;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
-    private readonly BertLayerSites sites;
 
-    /// <summary>Creates the block.</summary>
-    public BertOutput(EncoderConfig config, BertLayerSites sites) : base("output")
+    /// <summary>Creates W_2 (d_m → d) and the LayerNorm.</summary>
+    public BertOutput(EncoderConfig config) : base("output")
     {
         dense = new SeamLinear("dense", config.Shape.IntermediateSize, config.Shape.HiddenSize);
         LayerNorm = nn.LayerNorm(config.Shape.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropout);
-        this.sites = sites;
         RegisterComponents();
     }
 
     /// <summary>W_2.</summary>
     public SeamLinear Dense => dense;
 
-    /// <summary>F = Dropout(W_2 z) composed at the FFN output site (x = a, the FFN input). [B, T, d].</summary>
-    public Tensor Ffn(Tensor z, Tensor a, AdapterPass pass)
+    /// <summary>The FFN on <paramref name="a"/> [B, T, d]: F = Dropout(W_2 GELU(W_1 a)) composed at the output site (x = a), then
+    /// LN(a + F), or LN(a + F + A(LN(a + F))) with a module A at the after-norm site (same LayerNorm; PAPER.md §1.8).</summary>
+    public Tensor Forward(Tensor a, BertIntermediate intermediate, FfnSites sites, AdapterPass pass)
     {
         using var scope = NewDisposeScope();
-        return pass.Compose(sites.Output, a, dropout.forward(dense.Forward(z, pass.Linear(sites.FfnOut)))).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>LN(a + F); with a module A at the after-norm site: LN(a + F + A(LN(a + F))) using the same LayerNorm (PAPER.md §1.8).</summary>
-    public Tensor Finish(Tensor f, Tensor a, AdapterPass pass)
-    {
-        using var scope = NewDisposeScope();
-        var z = LayerNorm.forward(a + f);
+        var z = nn.functional.gelu(intermediate.Dense.Forward(a, pass.Linear(sites.FfnIn)));
+        var f = pass.Compose(sites.Output, a, dropout.forward(dense.Forward(z, pass.Linear(sites.FfnOut))));
+        var y = LayerNorm.forward(a + f);
         if (pass.HiddenState(sites.AfterNorm) is { } adapter)
         {
-            z = LayerNorm.forward(a + f + adapter.Delta(z, z));
+            y = LayerNorm.forward(a + f + adapter.Delta(y, y));
         }
-        return z.MoveToOuterDisposeScope();
+        return y.MoveToOuterDisposeScope();
     }
+}
+
+/// <summary>
+/// One post-LN BERT layer (HF <c>BertLayer</c>): self-attention (causal in the decoder of a warm-started encoder-decoder), for a
+/// decoder layer a new cross-attention sub-layer over the encoder memory (HF <c>add_cross_attention</c>, placed after
+/// self-attention), then the FFN W_2(GELU(W_1 a)). Sites per sub-layer from <see cref="AttentionSites.Create"/> / <see cref="FfnSites.Create"/>.
+/// </summary>
+public sealed class BertLayer : Module
+{
+    private readonly BertAttention attention;
+    private readonly BertAttention? crossattention;
+    private readonly BertIntermediate intermediate;
+    private readonly BertOutput output;
+
+    /// <summary>Creates layer <paramref name="index"/> of <paramref name="stack"/> whose keys start with <paramref name="path"/>
+    /// (e.g. <c>decoder.bert.encoder.layer.0.</c>); a decoder layer gets cross-attention.</summary>
+    public BertLayer(EncoderConfig config, SeamStack stack, int index, string path) : base($"{index}")
+    {
+        AttentionSites Attn(AttentionKind kind, string m) => AttentionSites.Create(stack, index, kind, path + m + ".self",
+            path + m + ".self.query", path + m + ".self.key", path + m + ".self.value", path + m + ".output.dense", path + m + ".output");
+        SelfSites = Attn(AttentionKind.Self, "attention");
+        CrossSites = stack == SeamStack.Decoder ? Attn(AttentionKind.Cross, "crossattention") : null;
+        FfnSites = FfnSites.Create(stack, index, path + "intermediate.dense", path + "output.dense", path + "output");
+        attention = new BertAttention("attention", config, SelfSites);
+        crossattention = CrossSites is null ? null : new BertAttention("crossattention", config, CrossSites);
+        intermediate = new BertIntermediate(config);
+        output = new BertOutput(config);
+        RegisterComponents();
+    }
+
+    /// <summary>The self-attention's sites.</summary>
+    public AttentionSites SelfSites { get; }
+
+    /// <summary>The cross-attention's sites (decoder layers), else null.</summary>
+    public AttentionSites? CrossSites { get; }
+
+    /// <summary>The FFN's sites.</summary>
+    public FfnSites FfnSites { get; }
+
+    /// <summary>Every site of the layer in forward order (self-attention, cross-attention, FFN).</summary>
+    public IEnumerable<SeamSite> Sites => [.. SelfSites.All, .. CrossSites?.All ?? [], .. FfnSites.All];
+
+    /// <summary>The projection at each projection site of this layer.</summary>
+    public IEnumerable<(SeamSite Site, SeamLinear Linear)> Projections =>
+        [.. attention.Projections, .. crossattention?.Projections ?? [], (FfnSites.FfnIn, intermediate.Dense), (FfnSites.FfnOut, output.Dense)];
+
+    /// <summary>The layer on x [B, T, d] → [B, T, d].</summary>
+    /// <param name="x">Input states.</param>
+    /// <param name="selfMask">Additive self-attention mask (padding [B, 1, 1, T] in the encoder; causal [1, 1, T, past + T] in the decoder).</param>
+    /// <param name="memory">Encoder states [B, S, d] for a decoder layer; null in the encoder.</param>
+    /// <param name="crossMask">Additive padding mask [B, 1, 1, S] of the memory; null in the encoder.</param>
+    /// <param name="pass">The forward pass.</param>
+    /// <param name="cache">The layer's cache (decoder), or null.</param>
+    public Tensor Forward(Tensor x, Tensor selfMask, Tensor? memory, Tensor? crossMask, AdapterPass pass, LayerKv? cache)
+    {
+        using var scope = NewDisposeScope();
+        var a = attention.Forward(x, null, selfMask, pass, cache);
+        if (crossattention is not null)
+        {
+            a = crossattention.Forward(a, memory ?? throw new ArgumentNullException(nameof(memory), "a decoder layer needs the encoder memory"),
+                crossMask ?? throw new ArgumentNullException(nameof(crossMask), "a decoder layer needs the memory mask"), pass, cache);
+        }
+        return output.Forward(a, intermediate, FfnSites, pass).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>The layers of one BERT stack (HF key prefix <c>encoder.layer.{i}</c> inside the stack).</summary>
+public sealed class BertLayerStack : Module
+{
+    private readonly ModuleList<BertLayer> layer;
+
+    /// <summary>Creates <paramref name="count"/> layers of <paramref name="stack"/>, keys under <paramref name="path"/> (e.g. <c>encoder.encoder.layer.</c>).</summary>
+    public BertLayerStack(EncoderConfig config, SeamStack stack, int count, string path) : base("encoder")
+    {
+        layer = new ModuleList<BertLayer>(Enumerable.Range(0, count).Select(i => new BertLayer(config, stack, i, $"{path}{i}.")).ToArray());
+        Layers = layer.ToList();
+        RegisterComponents();
+    }
+
+    /// <summary>The layers.</summary>
+    public IReadOnlyList<BertLayer> Layers { get; }
 }

@@ -42,19 +42,19 @@ public sealed class Bert2BertLmHead : Module
 /// <summary>The decoder half (HF <c>BertLMHeadModel</c>, keys <c>decoder.bert.*</c>, <c>decoder.cls.predictions.bias</c>).</summary>
 public sealed class Bert2BertDecoder : Module
 {
-    private readonly Bert2BertStack bert;
+    private readonly BertEncoder bert;
     private readonly Bert2BertLmHead cls;
 
     /// <summary>Creates the decoder: a BERT stack with cross-attention in every layer, and the LM-head bias.</summary>
     public Bert2BertDecoder(EncoderConfig config, int layers) : base("decoder")
     {
-        bert = new Bert2BertStack("bert", config, SeamStack.Decoder, layers, "decoder.bert.", null);
+        bert = new BertEncoder(config, SeamStack.Decoder, MiniLm2MiniLm.DecoderPrefix, layers);
         cls = new Bert2BertLmHead(config.Shape.VocabSize);
         RegisterComponents();
     }
 
     /// <summary>The BERT stack.</summary>
-    public Bert2BertStack Bert => bert;
+    public BertEncoder Bert => bert;
 
     /// <summary>The LM-head bias [V].</summary>
     public Parameter LmBias => cls.Bias;

@@ -27,7 +27,7 @@ namespace PeftGrid.Models.Bert2Bert;
 /// </summary>
 public sealed class MiniLm2MiniLm : Module, ISeq2SeqBackbone
 {
-    private readonly Bert2BertStack encoder;
+    private readonly BertEncoder encoder;
     private readonly Bert2BertDecoder decoder;
     private readonly IReadOnlyList<SeamSite> sites;
     private readonly Dictionary<SeamSite, SeamLinear> projections;
@@ -35,6 +35,12 @@ public sealed class MiniLm2MiniLm : Module, ISeq2SeqBackbone
     /// <summary>The encoder's input-embedding site (prompt tuning), key path <c>encoder.embeddings</c>.</summary>
     public static SeamSite EmbeddingSite { get; } =
         new(SeamStack.Encoder, 0, SeamSubLayer.Embeddings, AttentionKind.None, SeamPosition.InputEmbeddings, "encoder.embeddings");
+
+    /// <summary>Key prefix of the encoder copy.</summary>
+    public const string EncoderPrefix = "encoder.";
+
+    /// <summary>Key prefix of the decoder copy's BERT stack.</summary>
+    public const string DecoderPrefix = "decoder.bert.";
 
     /// <summary>A randomly initialised model (load pretrained weights with <see cref="Load"/>). The new parts take HF BERT's init from
     /// the global torch RNG: seed torch first for reproducible values.</summary>
@@ -47,9 +53,9 @@ public sealed class MiniLm2MiniLm : Module, ISeq2SeqBackbone
             throw new ArgumentException($"model '{config.Shape.Name}': layout {config.Shape.Layout} with {config.Shape.DecoderLayers} decoder layers; minilm2minilm needs layout WarmStartedBert with at least one decoder layer", nameof(config));
         }
         Config = config;
-        encoder = new Bert2BertStack("encoder", config, SeamStack.Encoder, config.Shape.NumLayers, "encoder.", EmbeddingSite);
+        encoder = new BertEncoder(config, SeamStack.Encoder, EncoderPrefix, config.Shape.NumLayers);
         decoder = new Bert2BertDecoder(config, config.Shape.DecoderLayers);
-        sites = [EmbeddingSite, .. encoder.Layers.SelectMany(l => l.Sites), .. decoder.Bert.Layers.SelectMany(l => l.Sites)];
+        sites = [.. encoder.Sites, .. decoder.Bert.Sites];
         projections = encoder.Layers.Concat(decoder.Bert.Layers).SelectMany(l => l.Projections).ToDictionary(p => p.Site, p => p.Linear);
         RegisterComponents();
         InitNewParameters();
@@ -68,8 +74,8 @@ public sealed class MiniLm2MiniLm : Module, ISeq2SeqBackbone
             var source = new Dictionary<string, Tensor>();
             foreach (var (name, tensor) in state)
             {
-                source["encoder." + name] = tensor;
-                source["decoder.bert." + name] = tensor;
+                source[EncoderPrefix + name] = tensor;
+                source[DecoderPrefix + name] = tensor;
             }
             StateDictCopier.Copy(model.PretrainedParameters().ToDictionary(p => p.Name, p => p.Parameter), source, MiniLmOnnx.ModelResource);
         }
@@ -117,21 +123,9 @@ public sealed class MiniLm2MiniLm : Module, ISeq2SeqBackbone
     /// <inheritdoc />
     public EncoderMemory Encode(Tensor inputIds, Tensor attentionMask, AdapterSet? adapters)
     {
-        using var scope = NewDisposeScope();
         using var pass = AdapterPass.Begin(adapters);
-        var h = encoder.Embeddings.Forward(inputIds, 0, pass);
-        var mask = attentionMask.to(h.dtype);
-        var promptLength = h.shape[1] - inputIds.shape[1];
-        if (promptLength > 0)
-        {
-            mask = torch.cat([torch.ones(mask.shape[0], promptLength, dtype: mask.dtype, device: mask.device), mask], 1);
-        }
-        var additive = CachedAttention.Padding(mask, h.dtype);   // [B, 1, 1, l + S]
-        foreach (var layer in encoder.Layers)
-        {
-            h = layer.Forward(h, additive, null, null, pass, null);
-        }
-        return new EncoderMemory(h.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+        var (hidden, mask) = encoder.Encode(inputIds, null, attentionMask, pass);
+        return new EncoderMemory(hidden, mask);
     }
 
     /// <inheritdoc />
@@ -146,7 +140,7 @@ public sealed class MiniLm2MiniLm : Module, ISeq2SeqBackbone
         {
             throw new ArgumentException($"decoder length {past + t} (cached {past} + new {t}) exceeds minilm2minilm's {MaxTargetPositions} positions", nameof(decoderInputIds));
         }
-        var h = decoder.Bert.Embeddings.Forward(decoderInputIds, past, pass);
+        var h = decoder.Bert.Embeddings.Forward(decoderInputIds, null, past, pass);
         var causal = CachedAttention.Causal(past, t, h.device, h.dtype);
         var cross = CachedAttention.Padding(memory.Mask, h.dtype);
         var layers = decoder.Bert.Layers;

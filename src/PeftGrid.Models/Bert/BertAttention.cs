@@ -1,4 +1,3 @@
-using PeftGrid.Models.Bert;
 using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Peft.Seams;
 using TorchSharp;
@@ -6,10 +5,10 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace PeftGrid.Models.Bert2Bert;
+namespace PeftGrid.Models.Bert;
 
 /// <summary>W_q, W_k, W_v and the attention-probability dropout (HF keys <c>{attention|crossattention}.self.{query,key,value}</c>).</summary>
-public sealed class Bert2BertSelf : Module
+public sealed class BertSelfAttention : Module
 {
     private readonly SeamLinear query;
     private readonly SeamLinear key;
@@ -17,7 +16,7 @@ public sealed class Bert2BertSelf : Module
     private readonly Dropout dropout;
 
     /// <summary>Creates the projections (d → d).</summary>
-    public Bert2BertSelf(EncoderConfig config) : base("self")
+    public BertSelfAttention(EncoderConfig config) : base("self")
     {
         var d = config.Shape.HiddenSize;
         query = new SeamLinear("query", d, d);
@@ -38,14 +37,14 @@ public sealed class Bert2BertSelf : Module
 }
 
 /// <summary>W_o, dropout, residual, LayerNorm (HF keys <c>{attention|crossattention}.output.{dense,LayerNorm}</c>).</summary>
-public sealed class Bert2BertSelfOutput : Module
+public sealed class BertSelfOutput : Module
 {
     private readonly SeamLinear dense;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
 
     /// <summary>Creates the block.</summary>
-    public Bert2BertSelfOutput(EncoderConfig config) : base("output")
+    public BertSelfOutput(EncoderConfig config) : base("output")
     {
         dense = new SeamLinear("dense", config.Shape.HiddenSize, config.Shape.HiddenSize);
         LayerNorm = nn.LayerNorm(config.Shape.HiddenSize, config.LayerNormEps);
@@ -71,17 +70,17 @@ public sealed class Bert2BertSelfOutput : Module
 /// through <see cref="CachedAttention.Heads"/> (LoRA on W_q/W_k/W_v, prefix adapters, optional KV cache); the placements are
 /// those of <see cref="BertLayer"/>. x [B, T, d] → [B, T, d].
 /// </summary>
-public sealed class Bert2BertAttention : Module
+public sealed class BertAttention : Module
 {
-    private readonly Bert2BertSelf self;
-    private readonly Bert2BertSelfOutput output;
+    private readonly BertSelfAttention self;
+    private readonly BertSelfOutput output;
     private readonly int heads;
 
     /// <summary>Creates the sub-layer named <paramref name="name"/> (<c>attention</c> or <c>crossattention</c>) at <paramref name="sites"/>.</summary>
-    public Bert2BertAttention(string name, EncoderConfig config, AttentionSites sites) : base(name)
+    public BertAttention(string name, EncoderConfig config, AttentionSites sites) : base(name)
     {
-        self = new Bert2BertSelf(config);
-        output = new Bert2BertSelfOutput(config);
+        self = new BertSelfAttention(config);
+        output = new BertSelfOutput(config);
         heads = config.Shape.NumHeads;
         Sites = sites;
         RegisterComponents();
