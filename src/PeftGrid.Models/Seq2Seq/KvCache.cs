@@ -48,6 +48,13 @@ public sealed class LayerKv
         if (CrossKeys is not null) { Replace(CrossKeys.index_select(0, indices), CrossValues!.index_select(0, indices), cross: true); }
     }
 
+    /// <summary>Keeps rows <paramref name="indices"/> [B'] of the self-attention keys/values only; the cross-attention ones stay as
+    /// they are. Valid when every row takes a row with the same encoder memory (beams of one input), as in beam search.</summary>
+    public void ReorderSelf(Tensor indices)
+    {
+        if (SelfKeys is not null) { Replace(SelfKeys.index_select(0, indices), SelfValues!.index_select(0, indices), cross: false); }
+    }
+
     private void Replace(Tensor k, Tensor v, bool cross)
     {
         k = k.DetachFromDisposeScope();
@@ -90,6 +97,13 @@ public sealed class KvCache : IDisposable
     public void Reorder(Tensor indices)
     {
         foreach (var l in layers) { l.Reorder(indices); }
+    }
+
+    /// <summary>Keeps rows <paramref name="indices"/> [B'] (int64) of every layer's self-attention keys/values, leaving the
+    /// cross-attention ones: beam search's reordering when each row takes a beam of its own input (same encoder memory).</summary>
+    public void ReorderSelf(Tensor indices)
+    {
+        foreach (var l in layers) { l.ReorderSelf(indices); }
     }
 
     /// <summary>Releases every cached tensor.</summary>
