@@ -30,9 +30,13 @@ public sealed class WordPieceEncoder
 
     private readonly BertTokenizer _tokenizer;
     private readonly (string Text, int Id)[] _special;
+    private readonly string[] _tokens; // id → token (the vocabulary's lines)
 
-    private WordPieceEncoder(BertTokenizer tokenizer)
+    private WordPieceEncoder(string[] tokens)
     {
+        _tokens = tokens;
+        using var vocab = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', tokens) + "\n"));
+        var tokenizer = BertTokenizer.Create(vocab, Options());
         _tokenizer = tokenizer;
         _special =
         [
@@ -65,7 +69,7 @@ public sealed class WordPieceEncoder
         }
         using var stream = assembly.GetManifestResourceStream(MiniLmVocabResource)
             ?? throw new InvalidOperationException($"resource '{MiniLmVocabResource}' not found in {assembly.FullName}");
-        return new WordPieceEncoder(BertTokenizer.Create(stream, Options()));
+        return new WordPieceEncoder(ReadLines(stream));
     }
 
     /// <summary>A WordPiece vocabulary file (one token per line, id = 0-based line number).</summary>
@@ -74,7 +78,16 @@ public sealed class WordPieceEncoder
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"vocabulary file '{path}' does not exist", path);
         using var stream = File.OpenRead(path);
-        return new WordPieceEncoder(BertTokenizer.Create(stream, Options()));
+        return new WordPieceEncoder(ReadLines(stream));
+    }
+
+    // The vocabulary's tokens, one per line (a trailing empty line is not a token).
+    private static string[] ReadLines(Stream stream)
+    {
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return [.. lines];
     }
 
     // WordPiece only: normalization and pre-tokenization are BertBasicTokenizer's. The library counts a word's length
@@ -163,6 +176,44 @@ public sealed class WordPieceEncoder
         }
         return new EncodedExample(ids, types, label);
     }
+
+    /// <summary>Number of ids in the vocabulary (30,522 for MiniLM).</summary>
+    public int VocabularySize => _tokens.Length;
+
+    /// <summary>True for <c>[CLS]</c>, <c>[SEP]</c>, <c>[PAD]</c>, <c>[UNK]</c> and <c>[MASK]</c> (HF <c>all_special_ids</c>).</summary>
+    public bool IsSpecial(int id) => Array.Exists(_special, s => s.Id == id);
+
+    /// <summary>
+    /// Text of WordPiece ids as HF <c>BertTokenizer.decode</c> (<c>clean_up_tokenization_spaces=True</c>): tokens joined by
+    /// spaces, <c>" ##"</c> continuations merged, then spaces before <c>. ? ! ,</c> and English contractions removed. Lossy by
+    /// design: the text comes back lower-cased, accent-stripped and with punctuation re-spaced, and skipped <c>[UNK]</c> is lost.
+    /// </summary>
+    /// <param name="ids">WordPiece ids.</param>
+    /// <param name="skipSpecialTokens">Drop the special tokens (<see cref="IsSpecial"/>), as HF <c>skip_special_tokens=True</c>;
+    /// otherwise each stands as its own word (<c>[CLS] hello [SEP]</c>).</param>
+    /// <exception cref="ArgumentException">An id outside the vocabulary.</exception>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
+    {
+        var words = new List<string>();
+        foreach (var id in ids)
+        {
+            if (skipSpecialTokens && IsSpecial(id)) continue;
+            if ((uint)id >= (uint)_tokens.Length)
+            {
+                throw new ArgumentException($"token id {id} is outside the vocabulary [0, {VocabularySize})", nameof(ids));
+            }
+            words.Add(_tokens[id]);
+        }
+        var text = string.Join(' ', words).Replace(" ##", "", StringComparison.Ordinal).Trim();
+        foreach (var (from, to) in CleanUp) text = text.Replace(from, to, StringComparison.Ordinal);
+        return text;
+    }
+
+    // HF PreTrainedTokenizerBase.clean_up_tokenization, in its order.
+    private static readonly (string From, string To)[] CleanUp =
+    [
+        (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+    ];
 
     /// <summary>Encodes every example of a split.</summary>
     public IReadOnlyList<EncodedExample> EncodeAll(IEnumerable<GlueExample> examples, int maxLength) =>
