@@ -93,7 +93,7 @@ public static class Seq2SeqBenchmark
             "--gen-batch", $"{genBatch}", "--gen-max-length", $"{genMax}", "--data", data };
         var train = methods.Select(m => RunChild<TrainRow>(["seq2seq", "--single", m, .. common])).ToList();
         var generation = RunChild<List<GenerationRow>>(["seq2seq", "--generation", .. common]);
-        Print(train, generation, threads, steps);
+        Print(train, generation, threads, steps, genMax);
         var output = Arg("--out") ?? "seq2seq-benchmark.json";
         File.WriteAllText(output, JsonSerializer.Serialize(new
         {
@@ -106,8 +106,12 @@ public static class Seq2SeqBenchmark
         return 0;
     }
 
-    private static void Print(List<TrainRow> train, List<GenerationRow> generation, int threads, int steps)
+    private static void Print(List<TrainRow> train, List<GenerationRow> generation, int threads, int steps, int maxLength)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 200;   // a file or pipe has no width: one line per row
+        }
         static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
         static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         var full = train.FirstOrDefault(r => r.Method == "full");
@@ -121,7 +125,7 @@ public static class Seq2SeqBenchmark
                 vsFull, F(r.Loss, "0.000"));
         }
         AnsiConsole.Write(table);
-        var gen = new Table().Title("minilm2minilm generation (untrained), XSum settings: min 10, max 60, no-repeat 3")
+        var gen = new Table().Title($"minilm2minilm generation (untrained), XSum settings: min {Math.Min(10, maxLength)}, max {maxLength}, no-repeat 3, length penalty 1")
             .AddColumns("search", "cache", "inputs", "tokens", "seconds", "tokens/s", "peak RSS MiB");
         foreach (var g in generation)
         {
@@ -219,7 +223,7 @@ public static class Seq2SeqBenchmark
         {
             foreach (var cache in new[] { true, false })
             {
-                var options = GenerationOptions.XSum with { NumBeams = beams, MaxLength = maxLength, UseCache = cache };
+                var options = GenerationOptions.XSum with { NumBeams = beams, MaxLength = maxLength, MinLength = Math.Min(10, maxLength), UseCache = cache };
                 Seq2SeqGenerator.Generate(backbone, null, ids.narrow(0, 0, 1), mask.narrow(0, 0, 1), options with { MaxLength = 4, MinLength = 0 });   // warmup
                 GC.Collect();
                 using var meter = PeakMemoryMeter.Start();
