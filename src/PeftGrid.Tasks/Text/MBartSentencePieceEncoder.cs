@@ -10,10 +10,11 @@ namespace PeftGrid.Tasks.Text;
 /// (<see cref="LanguageCodes"/>) at <c>PieceCount + 1 + index</c>, then <c>&lt;mask&gt;</c>; vocabulary size =
 /// <c>PieceCount + 27</c> (250,027 for cc25's 250,000 pieces). Source <c>x &lt;/s&gt; src_lang</c>, labels
 /// <c>y &lt;/s&gt; tgt_lang</c>, decoder start = the target language code (so the decoder input is <c>tgt_lang y &lt;/s&gt;</c>).
-/// Normalization and decoding are Microsoft.ML.Tokenizers' <see cref="SentencePieceTokenizer"/> (dummy prefix, <c>▁</c> for
-/// spaces, byte pieces); the merges are <see cref="SentencePieceBpeModel"/>, id-identical to <c>spm_encode</c>. Not applied:
-/// a model's precompiled normalization rules (cc25's <c>nmt_nfkc</c>; the library does not read them). With a model trained
-/// with <c>--byte_fallback</c> and identity normalization, decode(encode(x)) = x.
+/// Encoding is <see cref="SentencePieceBpeModel"/> (whitespace normalization and merges id-identical to <c>spm_encode</c>),
+/// decoding Microsoft.ML.Tokenizers' <see cref="SentencePieceTokenizer"/> (bytes joined, <c>▁</c> → space). Not applied: a
+/// model's precompiled normalization rules (cc25's <c>nmt_nfkc</c>, see <see cref="HasNormalizationRules"/>; the library
+/// does not read them either). With a model trained with <c>--byte_fallback</c> and identity normalization,
+/// decode(encode(x)) = x for text without leading, trailing or repeated spaces.
 /// </summary>
 public sealed class MBartSentencePieceEncoder : ISeq2SeqTokenizer
 {
@@ -25,7 +26,9 @@ public sealed class MBartSentencePieceEncoder : ISeq2SeqTokenizer
     public const int FairseqOffset = 1;
 
     /// <summary>mbart-large-cc25's 25 language codes in id order (HF <c>FAIRSEQ_LANGUAGE_CODES</c>).</summary>
-    public static IReadOnlyList<string> LanguageCodes { get; } =
+    public static IReadOnlyList<string> LanguageCodes => Codes;
+
+    private static readonly string[] Codes =
     [
         "ar_AR", "cs_CZ", "de_DE", "en_XX", "es_XX", "et_EE", "fi_FI", "fr_XX", "gu_IN", "hi_IN", "it_IT", "ja_XX", "kk_KZ",
         "ko_KR", "lt_LT", "lv_LV", "my_MM", "ne_NP", "nl_XX", "ro_RO", "ru_RU", "si_LK", "tr_TR", "vi_VN", "zh_CN",
@@ -79,8 +82,8 @@ public sealed class MBartSentencePieceEncoder : ISeq2SeqTokenizer
     /// <exception cref="ArgumentException">Not one of <see cref="LanguageCodes"/>; the message lists them.</exception>
     public int LanguageId(string code, string field = "language")
     {
-        var index = Array.IndexOf((string[])LanguageCodes, code);
-        if (index < 0) throw new ArgumentException($"unknown {field} language code '{code}'; allowed: {string.Join(", ", LanguageCodes)}", field);
+        var index = Array.IndexOf(Codes, code);
+        if (index < 0) throw new ArgumentException($"unknown {field} language code '{code}'; allowed: {string.Join(", ", Codes)}");
         return PieceCount + FairseqOffset + index;
     }
 
@@ -92,6 +95,8 @@ public sealed class MBartSentencePieceEncoder : ISeq2SeqTokenizer
     public int SourceLanguageId { get; }
     /// <summary>Id of <see cref="TargetLanguage"/>.</summary>
     public int TargetLanguageId { get; }
+    /// <summary>True if the model carries precompiled normalization rules (e.g. cc25's <c>nmt_nfkc</c>) that encoding does not apply.</summary>
+    public bool HasNormalizationRules => _model.HasNormalizationRules;
     /// <summary>Number of SentencePiece pieces (HF <c>sp_model_size</c>; 250,000 for cc25).</summary>
     public int PieceCount => _model.Count;
     /// <summary><c>&lt;s&gt;</c> id (0).</summary>
@@ -119,7 +124,7 @@ public sealed class MBartSentencePieceEncoder : ISeq2SeqTokenizer
     /// <summary>Model ids of <paramref name="text"/>'s pieces (no <c>&lt;/s&gt;</c> or language code).</summary>
     public IReadOnlyList<int> Pieces(string text)
     {
-        var normalized = _sp.Normalizer is { } n ? n.Normalize(text) : text;
+        var normalized = _model.Normalize(text);
         var ids = new List<int>();
         _model.Encode(normalized, ids);
         for (var i = 0; i < ids.Count; i++) ids[i] = ids[i] == _model.UnknownId ? UnknownId : ids[i] + FairseqOffset;

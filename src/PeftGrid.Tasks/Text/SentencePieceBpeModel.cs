@@ -9,7 +9,8 @@ namespace PeftGrid.Tasks.Text;
 /// pieces are split back into their parts; a symbol that is no piece becomes its UTF-8 byte pieces (<c>byte_fallback</c>)
 /// or one <c>&lt;unk&gt;</c> per run. The ids equal <c>spm_encode --output_format=id</c>'s. It exists because
 /// Microsoft.ML.Tokenizers' <c>SentencePieceTokenizer</c> (2.0.1 and 3.0.0) breaks score ties differently and gives other
-/// ids for about 0.5% of the shared en-ro sentences (e.g. "copiii"); normalization and decoding stay the library's.
+/// ids for about 0.5% of the shared en-ro sentences (e.g. "copiii"), and its normalizer drops one-character texts;
+/// decoding stays the library's.
 /// </summary>
 internal sealed class SentencePieceBpeModel
 {
@@ -39,7 +40,8 @@ internal sealed class SentencePieceBpeModel
         var reader = new ProtoReader(model);
         while (reader.Next(out var field, out var wire))
         {
-            if (field == 2 && wire == 2) { modelType = ReadModelType(reader.Bytes()) ?? modelType; continue; }
+            if (field == 2 && wire == 2) { (modelType, TreatWhitespaceAsSuffix) = ReadTrainerSpec(reader.Bytes(), modelType); continue; }
+            if (field == 3 && wire == 2) { ReadNormalizerSpec(reader.Bytes()); continue; }
             if (field != 1 || wire != 2) { reader.Skip(wire); continue; }
             var (piece, score, type) = ReadPiece(reader.Bytes());
             if (!_pieces.TryAdd(piece, (id, score, type))) throw new InvalidDataException($"SentencePiece model has the piece '{piece}' twice");
@@ -56,16 +58,77 @@ internal sealed class SentencePieceBpeModel
         _userDefined = [.. userDefined.OrderByDescending(p => p.Length)];
     }
 
-    private static int? ReadModelType(ReadOnlyMemory<byte> bytes)
+    // TrainerSpec: model_type = 3, treat_whitespace_as_suffix = 24.
+    private static (int ModelType, bool Suffix) ReadTrainerSpec(ReadOnlyMemory<byte> bytes, int modelType)
     {
         var reader = new ProtoReader(bytes);
-        int? type = null;
+        var suffix = false;
         while (reader.Next(out var field, out var wire))
         {
-            if (field == 3 && wire == 0) type = (int)reader.Varint();
+            if (field == 3 && wire == 0) modelType = (int)reader.Varint();
+            else if (field == 24 && wire == 0) suffix = reader.Varint() != 0;
             else reader.Skip(wire);
         }
-        return type;
+        return (modelType, suffix);
+    }
+
+    // NormalizerSpec: precompiled_charsmap = 2, add_dummy_prefix = 3, remove_extra_whitespaces = 4, escape_whitespaces = 5.
+    private void ReadNormalizerSpec(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new ProtoReader(bytes);
+        while (reader.Next(out var field, out var wire))
+        {
+            if (field == 2 && wire == 2) HasNormalizationRules = reader.Bytes().Length > 0;
+            else if (field == 3 && wire == 0) AddDummyPrefix = reader.Varint() != 0;
+            else if (field == 4 && wire == 0) RemoveExtraWhitespaces = reader.Varint() != 0;
+            else if (field == 5 && wire == 0) EscapeWhitespaces = reader.Varint() != 0;
+            else reader.Skip(wire);
+        }
+    }
+
+    /// <summary>Prepends <c>▁</c> to the text (<c>add_dummy_prefix</c>).</summary>
+    public bool AddDummyPrefix { get; private set; } = true;
+    /// <summary>Drops leading, trailing and repeated spaces (<c>remove_extra_whitespaces</c>).</summary>
+    public bool RemoveExtraWhitespaces { get; private set; } = true;
+    /// <summary>Writes spaces as <c>▁</c> (<c>escape_whitespaces</c>).</summary>
+    public bool EscapeWhitespaces { get; private set; } = true;
+    /// <summary>The whitespace mark goes after a word instead of before it (<c>treat_whitespace_as_suffix</c>).</summary>
+    public bool TreatWhitespaceAsSuffix { get; }
+    /// <summary>True if the model carries a precompiled normalization table (e.g. <c>nmt_nfkc</c>), which <see cref="Normalize"/> does not apply.</summary>
+    public bool HasNormalizationRules { get; private set; }
+
+    /// <summary>
+    /// SentencePiece's whitespace normalization (<c>normalizer.cc</c>, identity rules): without leading/trailing/repeated
+    /// spaces (<see cref="RemoveExtraWhitespaces"/>), spaces as <c>▁</c>, and a <c>▁</c> prefix (or suffix); empty for a text of
+    /// spaces only. (Microsoft.ML.Tokenizers 2.0.1's normalizer returns an empty string for a one-character text.)
+    /// </summary>
+    public string Normalize(string text)
+    {
+        var space = EscapeWhitespaces ? '\u2581' : ' ';
+        var body = new StringBuilder(text.Length + 1);
+        var previousSpace = RemoveExtraWhitespaces; // drops leading spaces
+        foreach (var c in text)
+        {
+            if (c == ' ')
+            {
+                if (previousSpace && RemoveExtraWhitespaces) continue;
+                body.Append(space);
+                previousSpace = true;
+            }
+            else
+            {
+                body.Append(c);
+                previousSpace = false;
+            }
+        }
+        if (RemoveExtraWhitespaces) while (body.Length > 0 && body[^1] == space) body.Length--;
+        if (body.Length == 0) return "";
+        if (AddDummyPrefix)
+        {
+            if (TreatWhitespaceAsSuffix) body.Append(space);
+            else body.Insert(0, space);
+        }
+        return body.ToString();
     }
 
     private static (string Piece, float Score, int Type) ReadPiece(ReadOnlyMemory<byte> bytes)

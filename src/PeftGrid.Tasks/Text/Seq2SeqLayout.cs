@@ -21,14 +21,14 @@ internal static class Seq2SeqLayout
     {
         if (maxLength < minMaxLength)
         {
-            throw new ArgumentException($"maxLength must be at least {minMaxLength} tokens (special tokens + 1) (got {maxLength})", nameof(maxLength));
+            throw new ArgumentException($"maxLength must be at least {minMaxLength} tokens (special tokens + 1) (got {maxLength})");
         }
     }
 
     /// <summary>HF <c>shift_tokens_right</c>: <c>[start] + labels[..^1]</c>.</summary>
     public static int[] ShiftRight(IReadOnlyList<int> labels, int start)
     {
-        if (labels.Count == 0) throw new ArgumentException("labels must hold at least one id (got an empty sequence)", nameof(labels));
+        if (labels.Count == 0) throw new ArgumentException("labels must hold at least one id (got an empty sequence)");
         var input = new int[labels.Count];
         input[0] = start;
         for (var i = 1; i < input.Length; i++) input[i] = labels[i - 1];
@@ -43,7 +43,7 @@ internal static class Seq2SeqLayout
         {
             if ((uint)id >= (uint)vocabularySize)
             {
-                throw new ArgumentException($"token id {id} is outside the vocabulary [0, {vocabularySize})", nameof(ids));
+                throw new ArgumentException($"token id {id} is outside the vocabulary [0, {vocabularySize})");
             }
         }
         return list;

@@ -27,11 +27,11 @@ public static class Seq2SeqTokenizers
     {
         if (entry.Family != ModelFamily.EncoderDecoder)
         {
-            throw new ArgumentException($"model '{entry.Name}' is an encoder ({entry.Family}); a seq2seq tokenizer needs an encoder-decoder model", nameof(entry));
+            throw new ArgumentException($"model '{entry.Name}' is an encoder ({entry.Family}); a seq2seq tokenizer needs an encoder-decoder model");
         }
         if (entry.Tokenizer != TokenizerKind.SentencePiece && (sourceLanguage is not null || targetLanguage is not null))
         {
-            throw new ArgumentException($"model '{entry.Name}' has no language codes ({entry.Tokenizer} tokenizer); source/target language apply to mBART only", nameof(sourceLanguage));
+            throw new ArgumentException($"model '{entry.Name}' has no language codes ({entry.Tokenizer} tokenizer); source/target language apply to mBART only");
         }
         return entry.Tokenizer switch
         {
@@ -47,5 +47,5 @@ public static class Seq2SeqTokenizers
     }
 
     private static string Folder(ModelEntry entry, string? folder, string files) =>
-        folder ?? throw new ArgumentException($"model '{entry.Name}' needs a tokenizer folder holding {files} (its checkpoint folder)", "tokenizerFolder");
+        folder ?? throw new ArgumentException($"model '{entry.Name}' needs a tokenizer folder holding {files} (its checkpoint folder)");
 }

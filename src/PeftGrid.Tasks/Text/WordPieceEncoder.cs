@@ -200,7 +200,7 @@ public sealed class WordPieceEncoder
             if (skipSpecialTokens && IsSpecial(id)) continue;
             if ((uint)id >= (uint)_tokens.Length)
             {
-                throw new ArgumentException($"token id {id} is outside the vocabulary [0, {VocabularySize})", nameof(ids));
+                throw new ArgumentException($"token id {id} is outside the vocabulary [0, {VocabularySize})");
             }
             words.Add(_tokens[id]);
         }
