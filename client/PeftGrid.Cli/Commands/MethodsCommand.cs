@@ -137,14 +137,23 @@ public static partial class MethodsCommand
         {
             Description = "with --model: count at the preset 'defaults' or at the 'paper-seq2seq' sizes (default: paper-seq2seq on an encoder-decoder, else defaults)",
         };
-        sizes.AcceptOnlyFromAmong("defaults", "paper-seq2seq");
         var command = new Command("methods", "List the PEFT presets with their four design dimensions and default sizes; with --model, their counts on it")
         {
             json, model, sizes,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            var set = parse.GetValue(sizes) switch { null => (SizeSet?)null, "defaults" => SizeSet.Defaults, _ => SizeSet.PaperSeq2Seq };
+            var set = parse.GetValue(sizes) switch
+            {
+                null => (SizeSet?)null,
+                "defaults" => SizeSet.Defaults,
+                "paper-seq2seq" => SizeSet.PaperSeq2Seq,
+                var other => throw new ArgumentException($"--sizes: '{other}' is not a size set; allowed: defaults, paper-seq2seq"),
+            };
+            if (set is not null && parse.GetValue(model) is null)
+            {
+                throw new ArgumentException("--sizes needs --model (the model to count the presets on)");
+            }
             var rows = Rows(parse.GetValue(model), set);
             if (parse.GetValue(json))
             {

@@ -91,10 +91,15 @@ public class EncoderDecoderBudgetCommandTests
         Assert.Equal(4L * 16 * 384 * 18, lora.GetProperty("budget").GetProperty("paperCount").GetInt64());
     }
 
-    [Fact]
-    public async Task MethodsRejectsAnUnknownSizeSet()
+    [Theory]
+    [InlineData("--sizes: 'huge' is not a size set; allowed: defaults, paper-seq2seq", "methods", "--model", "bart-large", "--sizes", "huge")]
+    [InlineData("--sizes needs --model", "methods", "--sizes", "defaults")]
+    [InlineData("unknown model 'gpt9'", "methods", "--model", "gpt9")]
+    public async Task MethodsBadInputIsOneLineAndExitCode1(string expected, params string[] args)
     {
-        var r = await CliProcess.RunAsync("methods", "--model", "bart-large", "--sizes", "huge");
-        Assert.NotEqual(0, r.ExitCode);
+        var r = await CliProcess.RunAsync(args);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 }
