@@ -35,10 +35,12 @@ public static class ModelLoader
     /// <summary>The parameter shape of <paramref name="model"/>: a catalog entry's shape (encoder or encoder-decoder), else the
     /// folder's config.json (see <see cref="Config"/>).</summary>
     /// <exception cref="ArgumentException">Unknown model.</exception>
-    public static ModelShape Shape(string model) => ModelCatalog.TryFind(model)?.Shape ?? Config(model).Shape;
+    public static ModelShape Shape(string model) => ModelCatalog.TryFind(model)?.Shape
+        ?? (IsEncoderDecoderFolder(model) ? Seq2SeqShape(model) : Config(model).Shape);
 
-    /// <summary>The shape of the encoder-decoder <paramref name="model"/> (a catalog name; checkpoint folders: see <see cref="LoadSeq2Seq"/>).</summary>
-    /// <exception cref="ArgumentException">Unknown model, an encoder, or a checkpoint folder (not wired yet).</exception>
+    /// <summary>The shape of the encoder-decoder <paramref name="model"/>: a catalog name, or a BART/mBART checkpoint folder (read from its config.json).</summary>
+    /// <exception cref="ArgumentException">Unknown model or an encoder.</exception>
+    /// <exception cref="InvalidDataException">A folder whose config.json is not a BART/mBART one.</exception>
     public static ModelShape Seq2SeqShape(string model)
     {
         if (ModelCatalog.TryFind(model) is { } entry)
@@ -47,7 +49,7 @@ public static class ModelLoader
         }
         if (Directory.Exists(model) || File.Exists(model))
         {
-            return LoadSeq2SeqCheckpoint(model, 0).Shape;
+            return Bart.BartConfig.FromHfJson(model).Shape;
         }
         throw ModelCatalog.Unknown(model);
     }
@@ -133,11 +135,16 @@ public static class ModelLoader
             : throw new ArgumentException($"this build bundles no weights for '{entry.Name}'");
     }
 
-    /// <summary>THE single call site for encoder-decoder checkpoint folders (BART/mBART <c>config.json</c> + <c>model.safetensors</c>):
-    /// wired by the lead to <c>BartCheckpoint</c>; until then it refuses.</summary>
-    /// <exception cref="ArgumentException">Always, for now.</exception>
-    private static ISeq2SeqBackbone LoadSeq2SeqCheckpoint(string folder, double dropout) =>
-        throw new ArgumentException($"'{folder}': encoder-decoder checkpoint folders are wired in BartCheckpoint (not in this build yet; dropout {dropout})");
+    /// <summary>Loads an encoder-decoder checkpoint folder (BART/mBART <c>config.json</c> + <c>model.safetensors</c>) with
+    /// <see cref="Loading.BartCheckpoint.Load"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a BART/mBART config (e.g. model_type bert), or missing/unknown/mis-shaped tensors.</exception>
+    private static ISeq2SeqBackbone LoadSeq2SeqCheckpoint(string folder, double dropout) => Loading.BartCheckpoint.Load(folder, dropout);
+
+    /// <summary>True when the HF checkpoint folder (or config.json) at <paramref name="path"/> declares an encoder-decoder
+    /// <c>model_type</c> (bart, mbart).</summary>
+    private static bool IsEncoderDecoderFolder(string path) =>
+        (Directory.Exists(path) ? File.Exists(Path.Combine(path, "config.json")) : File.Exists(path))
+        && Bart.BartConfig.ReadModelType(path) is "bart" or "mbart";
 
     /// <summary>The catalog encoders, for messages.</summary>
     private static string Encoders => string.Join(", ", ModelCatalog.All.Where(m => m.Family == ModelFamily.Encoder).Select(m => m.Name));

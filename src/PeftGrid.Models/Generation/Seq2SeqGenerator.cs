@@ -72,10 +72,6 @@ public static class Seq2SeqGenerator
         {
             throw new ArgumentException($"inputIds and attentionMask must both be [B ≥ 1, S]; got [{string.Join(", ", inputIds.shape)}] and [{string.Join(", ", attentionMask.shape)}]", nameof(inputIds));
         }
-        if (options.NumBeams == 1 && options.ReturnSequences != 1 && !beam)
-        {
-            throw new ArgumentException("generation option NumReturnSequences must be 1 for greedy search", nameof(options));
-        }
         nn.Module?[] modules = [model as nn.Module, adapters];
         var wasTraining = modules.Select(m => m?.training ?? false).ToArray();
         foreach (var m in modules) { m?.eval(); }

@@ -15,13 +15,17 @@ public sealed class TorchTrialRunner : ITrialRunner
 {
     /// <summary>
     /// What this build's trainer runs: the catalog's runnable tasks (<see cref="TaskEntry.Runnable"/>, each with a
-    /// <see cref="GlueTask"/> reader) and the catalog models it can tokenize and load here — WordPiece-uncased
-    /// (<see cref="WordPieceEncoder.MiniLm"/>) with bundled weights, i.e. <c>minilm</c>. No checkpoint folders yet.
+    /// <see cref="GlueTask"/> reader) and the catalog models that run those tasks' kinds and that it can tokenize and load
+    /// here — WordPiece-uncased (<see cref="WordPieceEncoder.MiniLm"/>) with bundled weights, i.e. <c>minilm</c>. No checkpoint
+    /// folders yet.
     /// </summary>
-    public static RunnerCapabilities Supported { get; } = new()
+    public static RunnerCapabilities Supported { get; } = CapabilitiesFor(TaskCatalog.All.Where(t => t.Runnable).ToList());
+
+    private static RunnerCapabilities CapabilitiesFor(IReadOnlyList<TaskEntry> tasks) => new()
     {
-        Tasks = TaskCatalog.All.Where(t => t.Runnable).Select(t => t.Name).ToList(),
-        Models = ModelCatalog.All.Where(m => m.Tokenizer == TokenizerKind.WordPieceUncased && m.Weights == WeightsSource.BundledOnnx)
+        Tasks = tasks.Select(t => t.Name).ToList(),
+        Models = ModelCatalog.All.Where(m => m.Tokenizer == TokenizerKind.WordPieceUncased && m.Weights == WeightsSource.BundledOnnx
+                && tasks.Any(t => m.Runs(t.Kind)))
             .Select(m => m.Name).ToList(),
     };
 

@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Budget;
 using PeftGrid.Peft.Catalog;
 using Xunit;
 
@@ -44,13 +45,34 @@ public class ModelLoaderSeq2SeqTests
         var folder = Directory.CreateTempSubdirectory("peftgrid-encdec-").FullName;
         try
         {
-            Assert.Contains("encoder-decoder checkpoint folders are wired in BartCheckpoint",
-                Assert.Throws<ArgumentException>(() => ModelLoader.LoadSeq2Seq(folder)).Message);
+            Assert.Throws<FileNotFoundException>(() => ModelLoader.LoadSeq2Seq(folder));
         }
         finally
         {
             Directory.Delete(folder, true);
         }
+    }
+
+    [Fact]
+    public void CheckpointFoldersGoToTheLoaderOfTheirFamilyAndTheOtherOneRefusesThem()
+    {
+        using var source = PeftGrid.Models.Tests.Bart.TinyBartFiles.Model(ModelLayout.Bart);
+        var folder = PeftGrid.Models.Tests.Bart.TinyBartFiles.Write(source);
+        try
+        {
+            using var loaded = ModelLoader.LoadSeq2Seq(folder, dropout: 0.0);
+            Assert.IsType<PeftGrid.Models.Bart.BartModel>(loaded);
+            Assert.Equal(source.Shape with { Name = loaded.Shape.Name }, loaded.Shape);
+            Assert.Equal(loaded.Shape, ModelLoader.Shape(folder));
+            Assert.Equal(loaded.Shape, ModelLoader.Seq2SeqShape(folder));
+            Assert.Contains("model_type 'bart' is not supported", Assert.ThrowsAny<Exception>(() => ModelLoader.LoadEncoder(folder)).Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+        Assert.Contains("model_type 'bert' is not an encoder-decoder",
+            Assert.ThrowsAny<Exception>(() => ModelLoader.LoadSeq2Seq(TestPaths.TinyBert)).Message);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace PeftGrid.Peft.Tests.EncoderDecoder;
 
-public class MiniLm2MiniLmIdentityTests(MiniLm2MiniLmFixture fixture) : IClassFixture<MiniLm2MiniLmFixture>
+public class MiniLm2MiniLmIdentityTests(MiniLm2MiniLmFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<MiniLm2MiniLmFixture>
 {
     [Theory]
     [InlineData("lora-attn")]
@@ -62,6 +62,7 @@ public class MiniLm2MiniLmIdentityTests(MiniLm2MiniLmFixture fixture) : IClassFi
         using var b = fixture.Logits(gated);
         Assert.True(MiniLm2MiniLmFixture.MaxDiff(baseLogits, a) > 1e-3, "the prefix must change the logits");
         var diff = MiniLm2MiniLmFixture.MaxDiff(a, b);
+        output.WriteLine($"{stack} {kind}: max |concat − gated| = {diff:E3}");
         Assert.True(diff <= 1e-5, $"concat vs gated: {diff:E3}");
     }
 
@@ -86,6 +87,7 @@ public class MiniLm2MiniLmIdentityTests(MiniLm2MiniLmFixture fixture) : IClassFi
         set.Unmerge();
         using var again = fixture.Logits(set);
         var diff = MiniLm2MiniLmFixture.MaxDiff(unmerged, merged);
+        output.WriteLine($"{spec}: max |merged − unmerged| = {diff:E3}");
         Assert.True(diff <= 1e-4, $"merged vs unmerged: {diff:E3}");
         Assert.Equal(0.0, MiniLm2MiniLmFixture.MaxDiff(unmerged, again));
     }
