@@ -6,7 +6,7 @@ namespace PeftGrid.Cli;
 /// <summary>The <c>peftgrid</c> command (DESIGN.md §6). Each command lives in its own file under Commands/.</summary>
 public static class Program
 {
-    /// <summary>Builds the command tree: methods, budget, train, eval, sweep, leaderboard.</summary>
+    /// <summary>Builds the command tree: methods, budget, train, eval, generate, sweep, leaderboard.</summary>
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("PeftGrid: parameter-efficient fine-tuning research at cluster scale (He et al., ICLR 2022).");
