@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using PeftGrid.Contracts.Json;
 using PeftGrid.Models;
 using PeftGrid.Models.Generation;
@@ -151,7 +150,7 @@ public static class GenerateCommand
         if (entry is null && Directory.Exists(model))
         {
             var config = Path.Combine(model, "config.json");
-            var type = File.Exists(config) ? (string?)JsonNode.Parse(File.ReadAllText(config))?["model_type"] : null;
+            var type = File.Exists(config) ? Models.Bart.BartConfig.ReadModelType(model) : null;
             entry = type switch
             {
                 "bart" => ModelCatalog.BartBase,
