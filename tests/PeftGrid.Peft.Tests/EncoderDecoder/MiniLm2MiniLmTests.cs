@@ -14,14 +14,9 @@ namespace PeftGrid.Peft.Tests.EncoderDecoder;
 /// <summary>minilm2minilm with pretrained weights, loaded once per test class: eval mode, dropout 0, new parts seeded.</summary>
 public sealed class MiniLm2MiniLmFixture : IDisposable
 {
-    public MiniLm2MiniLmFixture()
-    {
-        torch.manual_seed(0);
-        Model = MiniLm2MiniLm.Load(dropout: 0.0);
-        Model.eval();
-    }
+    private readonly Models.Tests.Bert2Bert.MiniLm2MiniLmFixture loaded = new();
 
-    public MiniLm2MiniLm Model { get; }
+    public MiniLm2MiniLm Model => loaded.Model;
 
     /// <summary>An adapter set of <paramref name="spec"/> for the model (or for <paramref name="backbone"/>), seeded, eval mode.</summary>
     public AdapterSet Set(string spec, int seed = 11, IPeftBackbone? backbone = null)
@@ -42,22 +37,11 @@ public sealed class MiniLm2MiniLmFixture : IDisposable
     }
 
     /// <summary>Two sources of length 9 (row 1 right-padded from position 6) and decoder inputs [2, 5] starting with [CLS].</summary>
-    public static (Tensor Ids, Tensor Mask, Tensor Decoder) Batch()
-    {
-        torch.manual_seed(321);
-        var ids = torch.randint(1000, 30000, [2, 9], dtype: ScalarType.Int64);
-        ids[.., 0] = 101;
-        var mask = torch.ones(2, 9, dtype: ScalarType.Int64);
-        mask[1, 6..] = 0;
-        ids[1, 6..] = 0;
-        var dec = torch.randint(1000, 30000, [2, 5], dtype: ScalarType.Int64);
-        dec[.., 0] = 101;
-        return (ids, mask, dec);
-    }
+    public static (Tensor Ids, Tensor Mask, Tensor Decoder) Batch() => Models.Tests.Bert2Bert.MiniLm2MiniLmFixture.Batch();
 
-    public static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+    public static double MaxDiff(Tensor a, Tensor b) => Models.Tests.Bert2Bert.MiniLm2MiniLmFixture.MaxDiff(a, b);
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose() => loaded.Dispose();
 }
 
 /// <summary>The backbone seen through one attention type's prefix sites only: a set built on it attaches prefixes there alone.</summary>

@@ -10,29 +10,10 @@ namespace PeftGrid.Peft.Tests.EncoderDecoder;
 /// <summary>Tiny random BART / mBART (d = 32, 2 + 2 layers, 4 heads, d_m = 128, vocabulary 100) wrapped as Seq2SeqModel, and fixed inputs.</summary>
 public static class TinyBart
 {
-    public static ModelShape Shape(ModelLayout layout) =>
-        new(layout == ModelLayout.MBart ? "tiny-mbart" : "tiny-bart", 32, 2, 4, 128, 100, 66, 0) { DecoderLayers = 2, Layout = layout };
+    public static ModelShape Shape(ModelLayout layout) => Models.Tests.Bart.TinyBartFiles.Shape(layout);
 
-    /// <summary>A bare backbone in eval mode; LayerNorms and final_logits_bias perturbed so every tensor matters, embeddings N(0, 0.1).</summary>
-    public static BartModel Backbone(ModelLayout layout, int seed = 7)
-    {
-        torch.manual_seed(seed);
-        var model = new BartModel(new BartConfig(Shape(layout)));
-        using (torch.no_grad())
-        {
-            foreach (var (_, p) in model.PretrainedParameters().Where(p => p.Name.Contains("norm")))
-            {
-                p.add_(torch.randn_like(p) * 0.1);
-            }
-            foreach (var (_, p) in model.PretrainedParameters().Where(p => p.Name.Contains("shared") || p.Name.Contains("embed_positions")))
-            {
-                p.mul_(0.1);   // N(0, 0.1) embeddings keep the tied LM head's logits O(1), as a pretrained model's are
-            }
-            model.LogitsBias.copy_(torch.randn_like(model.LogitsBias) * 0.1);
-        }
-        model.eval();
-        return model;
-    }
+    /// <summary>A bare backbone in eval mode (<see cref="Models.Tests.Bart.TinyBartFiles.Model"/>).</summary>
+    public static BartModel Backbone(ModelLayout layout, int seed = 7) => Models.Tests.Bart.TinyBartFiles.Model(layout, seed);
 
     /// <summary>The backbone of <paramref name="seed"/> wrapped, with <paramref name="spec"/> applied (adapter init seeded by seed + 1), in eval mode.</summary>
     public static Seq2SeqModel Model(ModelLayout layout, string? spec, int seed = 7)
