@@ -55,10 +55,18 @@ public static class GenerateCommand
     /// <exception cref="ArgumentException">No non-blank input.</exception>
     public static IReadOnlyList<string> ReadInputs(string input)
     {
+        if (!File.Exists(input) && LooksLikeAFile(input))
+        {
+            throw new ArgumentException($"--input: file '{input}' not found; give an existing file (one input per line) or the text itself");
+        }
         var text = File.Exists(input) ? File.ReadAllText(input) : input;
         var lines = text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         return lines.Count > 0 ? lines : throw new ArgumentException($"--input: '{input}' holds no text; give a text or a file with one input per line");
     }
+
+    /// <summary>True for one word with a path separator or a file extension (<c>inputs.txt</c>, <c>data/docs</c>): meant as a file, not a text.</summary>
+    private static bool LooksLikeAFile(string input) =>
+        !input.Any(char.IsWhiteSpace) && (input.Contains('/') || input.Contains('\\') || Path.HasExtension(input) && !input.EndsWith('.'));
 
     /// <summary>Checks the command-line decoding settings before anything is loaded (the model-dependent limits are checked by
     /// <see cref="GenerationOptions.Validate"/> after loading).</summary>

@@ -47,5 +47,5 @@ public static class Seq2SeqTokenizers
     }
 
     private static string Folder(ModelEntry entry, string? folder, string files) =>
-        folder ?? throw new ArgumentException($"model '{entry.Name}' needs a tokenizer folder holding {files} (its checkpoint folder)");
+        folder ?? throw new ArgumentException($"model '{entry.Name}' needs a tokenizer folder holding {files}: pass its checkpoint folder as the model, or the folder as the tokenizer (CLI: --tokenizer DIR; BART's byte-level BPE files are in ../shared/data/tokenizers/roberta-base)");
 }

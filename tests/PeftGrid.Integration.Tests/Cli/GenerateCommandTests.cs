@@ -59,6 +59,7 @@ public class GenerateCommandTests
     [InlineData("unknown model 'gpt9'", "--model", "gpt9")]
     [InlineData("source/target language apply to mBART only", "--source-lang", "en_XX")]
     [InlineData("--input: '  ' holds no text", "--input", "  ")]
+    [InlineData("--input: file 'missing-inputs.txt' not found", "--input", "missing-inputs.txt")]
     [InlineData("adapter folder '/nonexistent-adapter' does not exist", "--adapter", "/nonexistent-adapter")]
     public async Task BadOptionsAreOneLineAndExitCode1(string expected, params string[] args)
     {
