@@ -44,10 +44,6 @@ public static class BudgetCommand
         public long NewParameters { get; init; }
     }
 
-    /// <summary>The shape of <paramref name="model"/>: a catalog entry's (encoder-decoders included), else an HF folder's config.json.</summary>
-    /// <exception cref="ArgumentException">Unknown model.</exception>
-    public static ModelShape Shape(string model) => ModelCatalog.TryFind(model)?.Shape ?? ModelLoader.Shape(model);
-
     /// <summary>The report of <paramref name="counts"/> on <paramref name="shape"/> (no tier).</summary>
     public static BudgetReport Report(ModelShape shape, string spec, BudgetCounts counts, double? target = null, double? miss = null,
         IReadOnlyList<string>? solved = null) =>
@@ -70,7 +66,7 @@ public static class BudgetCommand
     /// <exception cref="ArgumentException">Unknown model/method, bad sizes, or an unreachable target.</exception>
     public static BudgetReport Compute(string model, string method, double? target)
     {
-        var shape = Shape(model);
+        var shape = ModelLoader.Shape(model);
         var config = PeftConfig.Parse(method).ValidateFor(shape);
         if (target is { } t)
         {

@@ -57,7 +57,7 @@ public static partial class MethodsCommand
     /// <exception cref="ArgumentException">Unknown model.</exception>
     public static IReadOnlyList<MethodRow> Rows(string? model = null, SizeSet? sizes = null)
     {
-        var shape = model is null ? null : BudgetCommand.Shape(model);
+        var shape = model is null ? null : Models.ModelLoader.Shape(model);
         var set = sizes ?? (shape is { IsEncoderDecoder: true } ? SizeSet.PaperSeq2Seq : SizeSet.Defaults);
         return Presets.List.Select(p =>
         {

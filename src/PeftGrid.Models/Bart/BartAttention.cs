@@ -53,7 +53,6 @@ public sealed class BartAttention : Module
     {
         using var scope = NewDisposeScope();
         var ctx = CachedAttention.Heads(q_proj, k_proj, v_proj, Sites, heads, x, memory, mask, dropout.forward, pass, cache);
-        var h = out_proj.Forward(pass.Compose(Sites.PreOutput, x, ctx), pass.Linear(Sites.AttentionOutput));
-        return pass.Compose(Sites.PostOutput, x, h).MoveToOuterDisposeScope();
+        return CachedAttention.Output(out_proj, Sites, ctx, x, pass).MoveToOuterDisposeScope();
     }
 }

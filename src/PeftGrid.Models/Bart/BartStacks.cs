@@ -71,12 +71,7 @@ public sealed class BartEncoder : Module
             e = adapter.Extend(e);
         }
         var h = dropout.forward(layernorm_embedding.forward(e));
-        var mask = attentionMask.to(h.dtype);
-        var prompt = h.shape[1] - inputIds.shape[1];
-        if (prompt > 0)
-        {
-            mask = torch.cat([torch.ones(mask.shape[0], prompt, dtype: mask.dtype, device: mask.device), mask], 1);
-        }
+        var mask = CachedAttention.WithPrompt(attentionMask, h.shape[1] - inputIds.shape[1], h.dtype);
         var additive = CachedAttention.Padding(mask, h.dtype);
         foreach (var layer in Layers)
         {

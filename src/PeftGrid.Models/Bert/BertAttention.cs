@@ -59,7 +59,7 @@ public sealed class BertSelfOutput : Module
     public Tensor Forward(Tensor ctx, Tensor x, AttentionSites sites, AdapterPass pass)
     {
         using var scope = NewDisposeScope();
-        var h = pass.Compose(sites.PostOutput, x, dense.Forward(pass.Compose(sites.PreOutput, x, ctx), pass.Linear(sites.AttentionOutput)));
+        var h = CachedAttention.Output(dense, sites, ctx, x, pass);
         return LayerNorm.forward(dropout.forward(h) + x).MoveToOuterDisposeScope();
     }
 }

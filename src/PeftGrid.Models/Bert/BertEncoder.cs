@@ -97,12 +97,7 @@ public sealed class BertEncoder : Module<Tensor, Tensor, Tensor, Tensor>, IPeftB
         }
         using var scope = NewDisposeScope();
         var h = embeddings.Forward(inputIds, tokenTypeIds, Config.PositionOffset, pass);
-        var mask = attentionMask.to(h.dtype);
-        var promptLength = h.shape[1] - inputIds.shape[1];
-        if (promptLength > 0)
-        {
-            mask = torch.cat([torch.ones(mask.shape[0], promptLength, dtype: mask.dtype, device: mask.device), mask], 1);
-        }
+        var mask = CachedAttention.WithPrompt(attentionMask, h.shape[1] - inputIds.shape[1], h.dtype);
         var additive = CachedAttention.Padding(mask, h.dtype);   // [B, 1, 1, l + T]
         foreach (var layer in encoder.Layers)
         {

@@ -50,6 +50,31 @@ public static class CachedAttention
         return ctx.transpose(1, 2).contiguous().view(b, t, heads * headDim).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The attention output h = W_o(ctx) with its hidden-state sites: the pre-output site composes Δh(x) with the concatenated heads
+    /// <paramref name="ctx"/> before W_o (parallel adapter), the post-output site composes Δh(h) after it (sequential adapter). x is
+    /// the attention's query-side input. ctx, x [B, T, d] → [B, T, d], before the layer's dropout and residual.
+    /// </summary>
+    public static Tensor Output(SeamLinear wo, AttentionSites sites, Tensor ctx, Tensor x, AdapterPass pass)
+    {
+        using var scope = NewDisposeScope();
+        var h = wo.Forward(pass.Compose(sites.PreOutput, x, ctx), pass.Linear(sites.AttentionOutput));
+        return pass.Compose(sites.PostOutput, x, h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The key mask [B, l + S] (<paramref name="dtype"/>) of an input mask [B, S] (1 token, 0 padding) after
+    /// <paramref name="promptLength"/> prompt positions were prepended: the prompt positions are attended (1).</summary>
+    public static Tensor WithPrompt(Tensor attentionMask, long promptLength, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var mask = attentionMask.to(dtype);
+        if (promptLength > 0)
+        {
+            mask = torch.cat([torch.ones(mask.shape[0], promptLength, dtype: dtype, device: mask.device), mask], 1);
+        }
+        return mask.MoveToOuterDisposeScope();
+    }
+
     /// <summary>The additive causal mask [1, 1, T, past + T] for <paramref name="t"/> new positions after <paramref name="past"/>
     /// cached ones: position i attends to keys 0 … past + i (0 keep, −1e9 drop).</summary>
     public static Tensor Causal(long past, long t, Device device, ScalarType dtype = ScalarType.Float32)
