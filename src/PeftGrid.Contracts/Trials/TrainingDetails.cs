@@ -46,4 +46,30 @@ public sealed record TrainingDetails
     [Id(17)] public double MaxGradNorm { get; init; }
     /// <summary>Consecutive steps with a NaN/inf gradient norm (each skipped) after which the trial ends as diverged.</summary>
     [Id(18)] public int MaxConsecutiveSkippedSteps { get; init; }
+    /// <summary>AdamW β1.</summary>
+    [Id(19)] public double Beta1 { get; init; }
+    /// <summary>AdamW β2.</summary>
+    [Id(20)] public double Beta2 { get; init; }
+    /// <summary>AdamW ε.</summary>
+    [Id(21)] public double Epsilon { get; init; }
+    /// <summary>Label smoothing ε of the token cross-entropy (seq2seq; 0 for classification).</summary>
+    [Id(22)] public double LabelSmoothing { get; init; }
+    /// <summary>Learning rate the linear decay ends at (HF <c>polynomial</c> <c>lr_end</c>; 0 = decay to zero).</summary>
+    [Id(23)] public double EndLearningRate { get; init; }
+    /// <summary>The dev metric that picked the best epoch (<c>accuracy</c>, <c>rouge2</c>, <c>loss</c>) and whether lower was better.</summary>
+    [Id(24)] public string SelectionMetric { get; init; } = "";
+    /// <summary>True when a lower <see cref="SelectionMetric"/> was better (a loss).</summary>
+    [Id(25)] public bool SelectionLowerIsBetter { get; init; }
+    /// <summary>Seq2seq: maximum target tokens in training; null for classification.</summary>
+    [Id(26)] public int? MaxTargetLength { get; init; }
+    /// <summary>Seq2seq with dynamic batching: max padded tokens per training batch (max(source, target) per example); null when batching by sentences.</summary>
+    [Id(27)] public int? MaxTokensPerBatch { get; init; }
+    /// <summary>Dev value of <see cref="SelectionMetric"/> after each finished epoch (same as <see cref="EpochAccuracies"/> unless a
+    /// task selects by another metric than it ranks by).</summary>
+    [Id(28)] public IReadOnlyList<double> EpochSelectionScores { get; init; } = [];
+    /// <summary>Rows of the split files left out, each as <c>file:line: reason</c> (bad JSON, a missing field, empty text), the
+    /// first 20 listed; <see cref="DroppedRowCount"/> counts them all. Empty when every row was read.</summary>
+    [Id(29)] public IReadOnlyList<string> DroppedRows { get; init; } = [];
+    /// <summary>How many rows of the split files were left out (see <see cref="DroppedRows"/>).</summary>
+    [Id(30)] public int DroppedRowCount { get; init; }
 }

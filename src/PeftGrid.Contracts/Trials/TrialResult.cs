@@ -93,4 +93,7 @@ public sealed record TrialResult
     /// <summary>How the trial was trained (settings used, per-epoch dev metric, throughput); the <c>training</c> object of
     /// result.json. Null when the trial ended before training started.</summary>
     [Id(19)] public TrainingDetails? Training { get; init; }
+    /// <summary>Seq2seq only: how the reported metrics were generated (decoding settings, metric signatures) and a few sample
+    /// outputs; the <c>generation</c> object of result.json. Null for classification and for a trial that ended before evaluating.</summary>
+    [Id(20)] public GenerationReport? Generation { get; init; }
 }

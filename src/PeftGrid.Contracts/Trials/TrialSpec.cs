@@ -18,7 +18,8 @@ public sealed record TrainingProfile
     [Id(1)] public int? MaxTrainExamples { get; init; }
     /// <summary>Cap on evaluation examples (first N of the dev split); null = the whole split.</summary>
     [Id(2)] public int? MaxEvalExamples { get; init; }
-    /// <summary>Maximum sequence length in tokens after WordPiece (≥ 8). Default 128.</summary>
+    /// <summary>Maximum sequence length in tokens (≥ 8): the input of a classifier, the source of a seq2seq task. Default 128.
+    /// (The paper: GLUE 512, XSum source 512, en-ro 150; a CLI or grid for a seq2seq task sets it.)</summary>
     [Id(3)] public int MaxLength { get; init; } = 128;
     /// <summary>Training batch size in sequences. Default 32 (the paper's GLUE batch, PAPER.md §3.5).</summary>
     [Id(4)] public int BatchSize { get; init; } = 32;
@@ -31,11 +32,21 @@ public sealed record TrainingProfile
     /// </summary>
     [Id(6)] public double? PrefixLearningRate { get; init; }
 
+    /// <summary>Seq2seq only: maximum target tokens in training (special tokens included); null = the task's default (PAPER.md §3.5:
+    /// XSum 128, en-ro 150). Evaluation references are truncated to the task's own evaluation length (XSum 60, en-ro 150).</summary>
+    [Id(7)] public int? MaxTargetLength { get; init; }
+    /// <summary>Seq2seq only: dynamic batching by tokens — at most this many padded tokens per training batch, counting each
+    /// example as max(source, target) length (PAPER.md §3.5, fairseq <c>batch_by_size</c>); null = the task's default (en-ro:
+    /// batches by tokens at the trainer's default; XSum: batches of <see cref="BatchSize"/> sentences).</summary>
+    [Id(8)] public int? MaxTokensPerBatch { get; init; }
+
     /// <summary>The canonical text form used in cell ids, e.g. <c>e=1;n=20000;v=;t=128;b=32;lr=</c>
-    /// (<c>;plr=…</c> appended only when <see cref="PrefixLearningRate"/> is set, so older cell ids stay stable).</summary>
+    /// (<c>;plr=…</c>, <c>;tt=…</c>, <c>;tok=…</c> appended only when set, so older cell ids stay stable).</summary>
     public string Canonical() => string.Create(CultureInfo.InvariantCulture,
         $"e={Epochs};n={MaxTrainExamples};v={MaxEvalExamples};t={MaxLength};b={BatchSize};lr={LearningRate:R}")
-        + (PrefixLearningRate is { } plr ? string.Create(CultureInfo.InvariantCulture, $";plr={plr:R}") : "");
+        + (PrefixLearningRate is { } plr ? string.Create(CultureInfo.InvariantCulture, $";plr={plr:R}") : "")
+        + (MaxTargetLength is { } tt ? string.Create(CultureInfo.InvariantCulture, $";tt={tt}") : "")
+        + (MaxTokensPerBatch is { } tok ? string.Create(CultureInfo.InvariantCulture, $";tok={tok}") : "");
 }
 
 /// <summary>

@@ -25,18 +25,20 @@ public static class TaskCatalog
     /// <summary>MNLI evaluated on dev-mismatched (same training split as <see cref="Mnli"/>).</summary>
     public static TaskEntry MnliMismatched { get; } = Mnli with { Name = "mnli-mm", EvalFile = "dev_mismatched.tsv" };
 
-    /// <summary>XSum summarization (BART-large in the paper): ROUGE-1/2/L, selected by ROUGE-2. Not runnable yet.</summary>
+    /// <summary>XSum summarization (BART-large in the paper): ROUGE-1/2/L/Lsum (F × 100), ranked and selected by ROUGE-2.</summary>
     public static TaskEntry XSum { get; } = new()
     {
         Name = "xsum", Kind = TaskKind.Seq2Seq, Folder = "xsum", TrainFile = "train.jsonl", EvalFile = "validation.jsonl",
-        Objective = TaskObjective.TokenCrossEntropy, Metrics = ["rouge1", "rouge2", "rougeL"], PrimaryMetric = "rouge2", Runnable = false,
+        Objective = TaskObjective.TokenCrossEntropy, Metrics = ["rouge1", "rouge2", "rougeL", "rougeLsum"], PrimaryMetric = "rouge2", Runnable = true,
     };
 
-    /// <summary>WMT16 English→Romanian (mBART-large-cc25 in the paper): BLEU. Not runnable yet.</summary>
+    /// <summary>WMT16 English→Romanian (mBART-large-cc25 in the paper): sacreBLEU (13a) and the paper's Romanian-pipeline BLEU,
+    /// ranked by <c>bleu</c>, the best epoch selected by dev loss (PAPER.md §3.3, §3.5).</summary>
     public static TaskEntry Wmt16EnRo { get; } = new()
     {
         Name = "wmt16-en-ro", Kind = TaskKind.Seq2Seq, Folder = "wmt16-ro-en", TrainFile = "train.jsonl", EvalFile = "validation.jsonl",
-        Objective = TaskObjective.TokenCrossEntropy, Metrics = ["bleu"], PrimaryMetric = "bleu", Runnable = false,
+        Objective = TaskObjective.TokenCrossEntropy, Metrics = ["bleu", "bleuPaper"], PrimaryMetric = "bleu", Runnable = true,
+        SelectionMetric = "loss", SelectionLowerIsBetter = true,
     };
 
     /// <summary>Every catalog task, in the order error messages list them.</summary>
@@ -53,6 +55,13 @@ public static class TaskCatalog
     /// <summary>The entry named <paramref name="name"/> or one of its aliases (trimmed, case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown task; the message lists the allowed values.</exception>
     public static TaskEntry Find(string name) => TryFind(name) ?? throw new ArgumentException($"unknown task '{name}'; allowed: {Allowed}");
+
+    /// <summary>True when <paramref name="metric"/> is a fraction in [0, 1] (<c>accuracy</c>) that tables and plots show × 100 as a
+    /// percentage; false for metrics already in points (ROUGE F × 100, BLEU 0–100) and for losses.</summary>
+    public static bool IsFraction(string metric) => metric == "accuracy";
+
+    /// <summary>A metric's value as tables and plots show it: × 100 for a fraction (<see cref="IsFraction"/>), as is otherwise.</summary>
+    public static double Display(string metric, double value) => IsFraction(metric) ? 100 * value : value;
 
     /// <summary>The canonical name of a task: the catalog name for a name or alias, else <paramref name="task"/> trimmed and lower-cased.</summary>
     public static string Canonical(string task) => TryFind(task)?.Name ?? CatalogNames.Key(task);

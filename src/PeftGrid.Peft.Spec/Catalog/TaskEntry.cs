@@ -14,7 +14,8 @@ public enum TaskObjective
 {
     /// <summary>Cross-entropy of the head's logits [B, labels] against the gold label.</summary>
     CrossEntropy,
-    /// <summary>Per-token cross-entropy of the decoder's logits [B, T, vocab] against the target tokens (teacher forcing); the seq2seq trainer is not built yet.</summary>
+    /// <summary>Per-token cross-entropy of the decoder's logits [B, T, vocab] against the target tokens (teacher forcing), with the
+    /// task's label smoothing.</summary>
     TokenCrossEntropy,
 }
 
@@ -45,8 +46,15 @@ public sealed record TaskEntry
     public required IReadOnlyList<string> Metrics { get; init; }
     /// <summary>The metric that ranks results and selects the best epoch (<c>accuracy</c>, <c>rouge2</c>, <c>bleu</c>).</summary>
     public required string PrimaryMetric { get; init; }
-    /// <summary>True if this build has a trainer for it (GLUE classification); seq2seq tasks are known but not runnable yet.</summary>
+    /// <summary>True if this build has a trainer for it.</summary>
     public required bool Runnable { get; init; }
+    /// <summary>The dev metric that picks the best epoch (PAPER.md §3.5 "eval / selection"): <see cref="PrimaryMetric"/> unless
+    /// set (en-ro selects by <c>loss</c>, then ranks by BLEU).</summary>
+    public string? SelectionMetric { get; init; }
+    /// <summary>True when a lower <see cref="SelectionMetric"/> is better (a loss); false for every score.</summary>
+    public bool SelectionLowerIsBetter { get; init; }
+    /// <summary>The metric that selects the best epoch: <see cref="SelectionMetric"/> or <see cref="PrimaryMetric"/>.</summary>
+    public string Selection => SelectionMetric ?? PrimaryMetric;
 
     /// <summary>The folder as a path of this OS, relative to the data root.</summary>
     public string FolderPath => Path.Combine(Folder.Split('/'));

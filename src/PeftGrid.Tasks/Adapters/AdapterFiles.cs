@@ -56,7 +56,7 @@ public static class AdapterFiles
             ["spec"] = plan.Config.Spec,
             ["model"] = plan.Spec.Model.Trim().ToLowerInvariant(),
             ["task"] = plan.Task.Name,
-            ["num_labels"] = plan.Task.NumLabels,
+            ["num_labels"] = plan.Glue?.NumLabels ?? 0,
             ["max_length"] = plan.Spec.Profile.MaxLength,
             ["seed"] = plan.Spec.Seed,
             ["cell_id"] = plan.Spec.CellId,

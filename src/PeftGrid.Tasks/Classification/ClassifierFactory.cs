@@ -15,7 +15,7 @@ public sealed class ClassifierFactory : IModelFactory<SequenceClassifier>
     /// <inheritdoc />
     public SequenceClassifier Create(TrialPlan plan)
     {
-        var model = ModelLoader.LoadClassifier(plan.Spec.Model, plan.Task.NumLabels);
+        var model = ModelLoader.LoadClassifier(plan.Spec.Model, GlueClassificationTask.Glue(plan).NumLabels);
         try
         {
             model.ApplyPeft(plan.Config);

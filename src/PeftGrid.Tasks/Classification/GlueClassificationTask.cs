@@ -22,13 +22,19 @@ public sealed class GlueClassificationTask : ITaskDefinition<nn.Module<Tensor, T
     /// <inheritdoc />
     public TaskKind Kind => TaskKind.Classification;
 
+    /// <summary>The GLUE reader details of <paramref name="plan"/>.</summary>
+    /// <exception cref="ArgumentException">The plan is not a classification task.</exception>
+    internal static GlueTask Glue(TrialPlan plan) =>
+        plan.Glue ?? throw new ArgumentException($"task '{plan.Task.Name}' is not a GLUE classification task");
+
     /// <inheritdoc />
     public ITaskData<nn.Module<Tensor, Tensor, Tensor, Tensor>> Load(TrialPlan plan)
     {
         var profile = plan.Spec.Profile;
         var encoder = WordPieceEncoder.MiniLm();
-        var train = GlueTsvReader.ReadTrain(plan.DataRoot, plan.Task);
-        var dev = GlueTsvReader.ReadDev(plan.DataRoot, plan.Task);
+        var glue = Glue(plan);
+        var train = GlueTsvReader.ReadTrain(plan.DataRoot, glue);
+        var dev = GlueTsvReader.ReadDev(plan.DataRoot, glue);
         if (profile.MaxTrainExamples is { } n && n < train.Count)
         {
             var shuffled = train.ToArray();
@@ -41,6 +47,6 @@ public sealed class GlueClassificationTask : ITaskDefinition<nn.Module<Tensor, T
         return new ClassificationData(
             new LengthBucketedBatcher(trainSet, profile.BatchSize, encoder.PadId),
             new LengthBucketedBatcher(devSet, EvalBatchSize, encoder.PadId),
-            Path.Combine(plan.Task.Folder, plan.Task.DevFile));
+            Path.Combine(glue.Folder, glue.DevFile));
     }
 }

@@ -1,3 +1,4 @@
+using PeftGrid.Contracts.Trials;
 using static TorchSharp.torch;
 
 namespace PeftGrid.Tasks.Pipeline;
@@ -39,9 +40,32 @@ public interface ITaskData<in TModel> where TModel : nn.Module
     /// <param name="device">Device of the model.</param>
     StepLoss Loss(TModel model, int[] batch, Device device);
 
-    /// <summary>Scores <paramref name="model"/> on the evaluation split in eval mode with gradients off (restoring its mode):
-    /// every metric of the task by name, <see cref="PrimaryMetric"/> included.</summary>
+    /// <summary>Scores <paramref name="model"/> on the evaluation split in eval mode with gradients off (restoring its mode), after
+    /// each epoch: every metric of the task by name, <see cref="SelectionMetric"/> included (and <see cref="PrimaryMetric"/> unless
+    /// the task computes it only in <see cref="FinalEvaluate"/>).</summary>
     /// <param name="model">The model.</param>
     /// <param name="device">Device of the model.</param>
     IReadOnlyDictionary<string, double> Evaluate(TModel model, Device device);
+
+    /// <summary>The metric that picks the best epoch, a key of <see cref="Evaluate"/>'s result: <see cref="PrimaryMetric"/> unless
+    /// the task selects by another (en-ro: <c>loss</c>, PAPER.md §3.5).</summary>
+    string SelectionMetric => PrimaryMetric;
+
+    /// <summary>True when a lower <see cref="SelectionMetric"/> is better (a loss).</summary>
+    bool SelectionLowerIsBetter => false;
+
+    /// <summary>The result's metrics, computed once on the best epoch's weights (restored) after training: by default the best
+    /// epoch's <paramref name="bestEpochMetrics"/>; a task that selects by a cheap metric (loss) generates and scores here.</summary>
+    /// <param name="model">The model with the best epoch's weights.</param>
+    /// <param name="device">Device of the model.</param>
+    /// <param name="bestEpochMetrics">What <see cref="Evaluate"/> returned for the best epoch.</param>
+    IReadOnlyDictionary<string, double> FinalEvaluate(TModel model, Device device, IReadOnlyDictionary<string, double> bestEpochMetrics) =>
+        bestEpochMetrics;
+
+    /// <summary>Seq2seq: the decoding settings, signatures and samples of the last generating evaluation (null before one ran,
+    /// and for classification).</summary>
+    GenerationReport? Generation => null;
+
+    /// <summary>Rows of the split files left out while reading, each <c>file:line: reason</c> (empty when none).</summary>
+    IReadOnlyList<string> DroppedRows => [];
 }

@@ -1,5 +1,6 @@
 using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Runner;
+using PeftGrid.Tasks.Training;
 using static TorchSharp.torch;
 
 namespace PeftGrid.Tasks.Pipeline;
@@ -21,4 +22,12 @@ public interface ITaskDefinition<in TModel> where TModel : nn.Module
     /// max length, and tokenizes them. Touches no torch random state.</summary>
     /// <exception cref="IOException">A split file is missing or malformed (the message names file and line).</exception>
     ITaskData<TModel> Load(TrialPlan plan);
+
+    /// <summary>The optimization settings of <paramref name="plan"/>: the task's defaults (PAPER.md §3.5: GLUE AdamW β (0.9, 0.98),
+    /// ε 1e-6, weight decay 0.1, 6 % warmup, clipping 1.0) with the profile's epochs, batch size, seed and learning rates.</summary>
+    TrainerOptions Options(TrialPlan plan) => new()
+    {
+        Epochs = plan.Spec.Profile.Epochs, BatchSize = plan.Spec.Profile.BatchSize, LearningRate = plan.LearningRate, Seed = plan.Spec.Seed,
+        RoleLearningRates = LearningRateDefaults.RoleRates(plan.PrefixLearningRate),
+    };
 }

@@ -35,7 +35,6 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         try
         {
             using var meter = PeakMemoryMeter.Start();
-            var profile = spec.Profile;
             var data = task.Load(plan);
             torch.set_num_threads(run.Threads ?? Environment.ProcessorCount);
             var device = torch.device(run.Device);
@@ -43,11 +42,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
             model = models.Create(plan);
             model.to(device);
             var trainable = model.TrainableParameters().ToList();
-            var options = new TrainerOptions
-            {
-                Epochs = profile.Epochs, BatchSize = profile.BatchSize, LearningRate = plan.LearningRate, Seed = spec.Seed,
-                RoleLearningRates = LearningRateDefaults.RoleRates(plan.PrefixLearningRate),
-            };
+            var options = task.Options(plan);
             var outcome = Trainer.Train(model, trainable, data, options, device, run.OnStep, cancellationToken: run.CancellationToken);
 
             var budget = model.CountedBudget();
@@ -79,6 +74,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
                     _ => null,
                 },
                 Training = Details(plan, data, options, outcome, meter.BaselineBytes, trainable.Any(p => p.Role == ParameterRole.PrefixEncoder)),
+                Generation = data.Generation,
             };
             return new TrialExecution { Result = result, Plan = plan, Model = model };
         }
@@ -97,11 +93,16 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         Epochs = options.Epochs,
         BatchSize = options.BatchSize,
         MaxLength = plan.Spec.Profile.MaxLength,
+        MaxTargetLength = plan.MaxTargetLength,
+        MaxTokensPerBatch = plan.MaxTokensPerBatch,
         TrainExamples = data.TrainCount,
         EvalExamples = data.EvalCount,
         EvalFile = data.EvalFile,
         Steps = outcome.Steps,
-        EpochAccuracies = outcome.EpochScores,
+        EpochAccuracies = outcome.EpochMetrics.Where(m => m.ContainsKey(data.PrimaryMetric)).Select(m => m[data.PrimaryMetric]).ToList(),
+        EpochSelectionScores = outcome.EpochScores,
+        SelectionMetric = outcome.SelectionMetric,
+        SelectionLowerIsBetter = data.SelectionLowerIsBetter,
         FinalTrainLoss = double.IsFinite(outcome.FinalLoss) ? outcome.FinalLoss : null,
         TrainOnlySeconds = outcome.TrainSeconds,
         TokensPerSecond = outcome.TokensPerSecond,
@@ -111,5 +112,12 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         WarmupRatio = options.WarmupRatio,
         MaxGradNorm = options.MaxGradNorm,
         MaxConsecutiveSkippedSteps = options.MaxConsecutiveSkippedSteps,
+        Beta1 = options.Beta1,
+        Beta2 = options.Beta2,
+        Epsilon = options.Epsilon,
+        LabelSmoothing = options.LabelSmoothing,
+        EndLearningRate = options.EndLearningRate,
+        DroppedRows = data.DroppedRows.Take(20).ToList(),
+        DroppedRowCount = data.DroppedRows.Count,
     };
 }

@@ -4,6 +4,7 @@ using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Tasks.Data;
 using PeftGrid.Tasks.Pipeline;
+using PeftGrid.Tasks.Seq2Seq;
 using PeftGrid.Tasks.Text;
 using PeftGrid.Tasks.Training;
 
@@ -18,8 +19,17 @@ public sealed record TrialPlan
 {
     /// <summary>The cell.</summary>
     public required TrialSpec Spec { get; init; }
-    /// <summary>The GLUE task.</summary>
-    public required GlueTask Task { get; init; }
+    /// <summary>The task's catalog entry.</summary>
+    public required TaskEntry Task { get; init; }
+    /// <summary>The GLUE reader details of a classification task; null for a seq2seq task.</summary>
+    public GlueTask? Glue { get; init; }
+    /// <summary>The paper's settings of a seq2seq task; null for classification.</summary>
+    public Seq2SeqTaskSettings? Seq2Seq { get; init; }
+    /// <summary>Seq2seq: training target length in tokens (the profile's, else the task's); null for classification.</summary>
+    public int? MaxTargetLength { get; init; }
+    /// <summary>Seq2seq batching by tokens: max padded tokens per batch (the profile's, else the task's default); null = batches
+    /// of <see cref="TrainingProfile.BatchSize"/> sentences.</summary>
+    public int? MaxTokensPerBatch { get; init; }
     /// <summary>The model's shape.</summary>
     public required ModelShape Shape { get; init; }
     /// <summary>The configuration with solved sizes.</summary>
@@ -32,7 +42,7 @@ public sealed record TrialPlan
     /// <summary>The data root (absolute).</summary>
     public required string DataRoot { get; init; }
     /// <summary>The catalog kind of the task (<see cref="TaskEntry.Kind"/>), which picks its executor (<see cref="TrialExecutors"/>).</summary>
-    public TaskKind TaskKind => Task.Entry.Kind;
+    public TaskKind TaskKind => Task.Kind;
 
     /// <summary>Validates <paramref name="spec"/> against <paramref name="dataRoot"/>: first what holds on every machine
     /// (<see cref="CellCheck"/>), then what this trainer runs (<see cref="TorchTrialRunner.Supported"/>) and the data here: the split
@@ -58,8 +68,21 @@ public sealed record TrialPlan
         {
             throw new ArgumentException($"model '{spec.Model}' is not run by this build's trainer; it runs: {string.Join(", ", supported.Models)}");
         }
-        var task = GlueTask.Find(cell.Task.Name);
+        var task = cell.Task;
+        var glue = task.Kind == TaskKind.Classification ? GlueTask.Find(task.Name) : null;
+        var seq2seq = task.Kind == TaskKind.Seq2Seq ? Seq2SeqTaskSettings.For(task) : null;
         WordPieceEncoder.CheckMaxLength(profile.MaxLength);
+        if (seq2seq is null && (profile.MaxTargetLength is not null || profile.MaxTokensPerBatch is not null))
+        {
+            throw new ArgumentException($"max target length and max tokens per batch apply to seq2seq tasks only; '{task.Name}' is {task.Kind.ToString().ToLowerInvariant()}");
+        }
+        var targetLength = seq2seq is null ? (int?)null : profile.MaxTargetLength ?? seq2seq.TargetLength;
+        if (targetLength is < 4) throw new ArgumentException($"max target length must be at least 4 (got {targetLength})");
+        var tokensPerBatch = seq2seq is null ? null : profile.MaxTokensPerBatch ?? seq2seq.DefaultMaxTokensPerBatch;
+        if (tokensPerBatch is { } tpb && tpb < Math.Max(profile.MaxLength, targetLength ?? 0))
+        {
+            throw new ArgumentException($"max tokens per batch must be at least the longest example, max(max length, max target length) = {Math.Max(profile.MaxLength, targetLength ?? 0)} (got {tpb})");
+        }
         if (profile.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {profile.Epochs})");
         if (profile.BatchSize < 1) throw new ArgumentException($"batch size must be at least 1 (got {profile.BatchSize})");
         if (profile.MaxTrainExamples is < 1) throw new ArgumentException($"max train examples must be at least 1 (got {profile.MaxTrainExamples})");
@@ -71,8 +94,15 @@ public sealed record TrialPlan
         var config = cell.Config;
 
         var root = Data.DataRoot.Resolve(dataRoot);
-        GlueTsvReader.SplitPath(root, task, task.TrainFile);
-        GlueTsvReader.SplitPath(root, task, task.DevFile);
+        if (glue is not null)
+        {
+            GlueTsvReader.SplitPath(root, glue, glue.TrainFile);
+            GlueTsvReader.SplitPath(root, glue, glue.DevFile);
+        }
+        else
+        {
+            DataIdentity.Files(root, task); // every split file exists (the message names the missing one)
+        }
         if (DataIdentity.Mismatch(spec.Data, root, cell.Task) is { } mismatch)
         {
             throw new InvalidDataException(mismatch);
@@ -80,7 +110,8 @@ public sealed record TrialPlan
         var rate = profile.LearningRate ?? LearningRateDefaults.For(config);
         return new TrialPlan
         {
-            Spec = spec, Task = task, Shape = shape, Config = config, DataRoot = root,
+            Spec = spec, Task = task, Glue = glue, Seq2Seq = seq2seq, MaxTargetLength = targetLength, MaxTokensPerBatch = tokensPerBatch,
+            Shape = shape, Config = config, DataRoot = root,
             LearningRate = rate,
             PrefixLearningRate = profile.PrefixLearningRate ?? rate * LearningRateDefaults.PrefixEncoderFactor,
         };

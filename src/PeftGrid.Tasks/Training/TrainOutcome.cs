@@ -19,13 +19,18 @@ public sealed record TrainOutcome
     public required TrainStatus Status { get; init; }
     /// <summary>Name of the task's primary metric (<see cref="Pipeline.ITaskData{TModel}.PrimaryMetric"/>, e.g. <c>accuracy</c>).</summary>
     public string PrimaryMetric { get; init; } = "";
-    /// <summary>Dev value of the primary metric per finished epoch (accuracy in [0, 1] for classification).</summary>
+    /// <summary>Name of the metric that picked the best epoch (<see cref="Pipeline.ITaskData{TModel}.SelectionMetric"/>).</summary>
+    public string SelectionMetric { get; init; } = "";
+    /// <summary>Dev value of the selection metric per finished epoch (accuracy in [0, 1] for classification).</summary>
     public required IReadOnlyList<double> EpochScores { get; init; }
-    /// <summary>1-based best epoch by the primary metric (0 if no epoch finished).</summary>
+    /// <summary>Every dev metric of each finished epoch, by name.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> EpochMetrics { get; init; } = [];
+    /// <summary>1-based best epoch by the selection metric (0 if no epoch finished).</summary>
     public int BestEpoch { get; init; }
-    /// <summary>Dev value of the primary metric at the best epoch (NaN if none).</summary>
+    /// <summary>Dev value of the selection metric at the best epoch (NaN if none).</summary>
     public double BestScore { get; init; } = double.NaN;
-    /// <summary>Every dev metric of the best epoch by name (empty if no epoch finished): the result's metrics.</summary>
+    /// <summary>The result's metrics (empty if no epoch finished): the task's final evaluation on the best epoch's weights
+    /// (<see cref="Pipeline.ITaskData{TModel}.FinalEvaluate"/>; by default that epoch's dev metrics).</summary>
     public IReadOnlyDictionary<string, double> BestMetrics { get; init; } = new Dictionary<string, double>();
     /// <summary>Training steps (batches) run, skipped ones included; a step whose loss was non-finite is not counted.</summary>
     public long Steps { get; init; }

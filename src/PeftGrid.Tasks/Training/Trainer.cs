@@ -11,8 +11,9 @@ namespace PeftGrid.Tasks.Training;
 /// Fine-tunes a model on a task (<see cref="ITaskData{TModel}"/>: seeded batches, the loss of a batch, the dev metrics):
 /// AdamW with decoupled weight decay, groups by parameter role and rank (<see cref="OptimizerFactory"/>),
 /// linear warmup then linear decay (<see cref="LinearWarmupSchedule"/>), global gradient-norm clipping,
-/// dev evaluation at each epoch end and the best epoch's trainable parameters (by the task's primary metric, higher is
-/// better) restored at the end. A NaN/inf loss stops the run as <see cref="TrainStatus.Diverged"/>.
+/// dev evaluation at each epoch end and the best epoch's trainable parameters (by the task's selection metric,
+/// <see cref="ITaskData{TModel}.SelectionMetric"/>: its primary metric, higher is better, unless it selects by a loss) restored at
+/// the end, then the task's final evaluation on them (<see cref="ITaskData{TModel}.FinalEvaluate"/>). A NaN/inf loss stops the run as <see cref="TrainStatus.Diverged"/>.
 /// A finite loss with a NaN/inf gradient norm skips that step's update (<see cref="GuardedStep"/>: parameters and
 /// AdamW moments unchanged); the learning-rate schedule still advances, since it is indexed by batch (so the planned
 /// decay to 0 at the last batch holds whatever is skipped). Skips are counted (<see cref="TrainOutcome.SkippedSteps"/>),
@@ -30,11 +31,11 @@ public static class Trainer
     /// <param name="options">Optimization settings (<see cref="TrainerOptions.Seed"/> orders the batches).</param>
     /// <param name="device">Device of the model.</param>
     /// <param name="onStep">Called after every optimizer step; may be null.</param>
-    /// <param name="onEpoch">Called after every epoch's evaluation with (1-based epoch, primary metric); may be null.</param>
+    /// <param name="onEpoch">Called after every epoch's evaluation with (1-based epoch, selection metric); may be null.</param>
     /// <param name="cancellationToken">Stops between steps; the outcome is then <see cref="TrainStatus.Cancelled"/>.</param>
     /// <exception cref="ArgumentException">No trainable parameters, fewer than one epoch, or
     /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> below 1.</exception>
-    /// <exception cref="InvalidOperationException">The task's evaluation lacks its primary metric.</exception>
+    /// <exception cref="InvalidOperationException">The task's evaluation lacks its selection metric.</exception>
     public static TrainOutcome Train<TModel>(
         TModel model, IReadOnlyList<(string Name, Parameter Parameter, ParameterRole Role)> trainable, ITaskData<TModel> data,
         TrainerOptions options, Device device, Action<TrainStepInfo>? onStep = null, Action<int, double>? onEpoch = null,
@@ -48,11 +49,14 @@ public static class Trainer
         var parameters = trainable.Where(p => p.Parameter.requires_grad).ToList();
         var tensors = parameters.Select(p => p.Parameter).ToList();
         using var optimizer = OptimizerFactory.Create(parameters, options);
-        var schedule = new LinearWarmupSchedule((long)options.Epochs * data.BatchesPerEpoch, options.WarmupRatio);
+        var schedule = new LinearWarmupSchedule((long)options.Epochs * data.BatchesPerEpoch, options.WarmupRatio,
+            options.EndLearningRate / options.LearningRate);
         var groups = optimizer.ParamGroups.ToList();
         var baseRates = groups.Select(g => g.LearningRate).ToList();
 
         var scores = new List<double>();
+        var epochMetrics = new List<IReadOnlyDictionary<string, double>>();
+        var lowerIsBetter = data.SelectionLowerIsBetter;
         var best = (Epoch: 0, Score: double.NaN, Metrics: (IReadOnlyDictionary<string, double>)new Dictionary<string, double>());
         List<Tensor>? bestSnapshot = null;
         var window = new Queue<double>();
@@ -118,11 +122,12 @@ public static class Trainer
                 if (status != TrainStatus.Completed) break;
 
                 var metrics = data.Evaluate(model, device);
-                var score = metrics.TryGetValue(data.PrimaryMetric, out var value) ? value
-                    : throw new InvalidOperationException($"the task's evaluation has no '{data.PrimaryMetric}' (its primary metric); it has: {string.Join(", ", metrics.Keys)}");
+                var score = metrics.TryGetValue(data.SelectionMetric, out var value) ? value
+                    : throw new InvalidOperationException($"the task's evaluation has no '{data.SelectionMetric}' (its selection metric); it has: {string.Join(", ", metrics.Keys)}");
                 scores.Add(score);
+                epochMetrics.Add(metrics);
                 onEpoch?.Invoke(epoch + 1, score);
-                if (best.Epoch == 0 || score > best.Score)
+                if (best.Epoch == 0 || (lowerIsBetter ? score < best.Score : score > best.Score))
                 {
                     best = (epoch + 1, score, metrics);
                     if (options.Epochs > 1 && epoch + 1 < options.Epochs)
@@ -138,6 +143,7 @@ public static class Trainer
                 }
             }
             if (bestSnapshot is not null) Restore(parameters, bestSnapshot);
+            if (best.Epoch > 0 && status == TrainStatus.Completed) best.Metrics = data.FinalEvaluate(model, device, best.Metrics);
         }
         finally
         {
@@ -148,8 +154,8 @@ public static class Trainer
         var seconds = Math.Max(1e-9, trainClock.Elapsed.TotalSeconds);
         return new TrainOutcome
         {
-            Status = status, PrimaryMetric = data.PrimaryMetric, EpochScores = scores, BestEpoch = best.Epoch, BestScore = best.Score,
-            BestMetrics = best.Metrics,
+            Status = status, PrimaryMetric = data.PrimaryMetric, SelectionMetric = data.SelectionMetric, EpochScores = scores,
+            EpochMetrics = epochMetrics, BestEpoch = best.Epoch, BestScore = best.Score, BestMetrics = best.Metrics,
             Steps = step, SkippedSteps = skipped, DivergedAtStep = divergedAt, DivergenceReason = divergence,
             TrainSeconds = trainClock.Elapsed.TotalSeconds,
             TotalSeconds = totalClock.Elapsed.TotalSeconds, ExamplesPerSecond = examples / seconds,

@@ -35,6 +35,12 @@ public sealed record TrainerOptions
     /// <summary>Consecutive steps with a NaN/inf gradient norm (each skipped, no update) after which the run ends as
     /// diverged; ≥ 1. Isolated skips are counted and training goes on.</summary>
     public int MaxConsecutiveSkippedSteps { get; init; } = 10;
+    /// <summary>Learning rate the linear decay ends at, in absolute units (HF <c>polynomial</c> schedule, power 1, <c>lr_end</c>;
+    /// the paper's seq2seq runs: 1e-7). 0 = decay to zero (HF <c>linear</c>, GLUE). Roles with their own peak rate end at the same
+    /// fraction of it.</summary>
+    public double EndLearningRate { get; init; }
+    /// <summary>Label smoothing ε of a token cross-entropy (PAPER.md §3.5: 0.1 for XSum and en-ro); read by the task's loss.</summary>
+    public double LabelSmoothing { get; init; }
     /// <summary>Seed for data order (the caller seeds torch before building the model).</summary>
     public int Seed { get; init; } = 42;
 }

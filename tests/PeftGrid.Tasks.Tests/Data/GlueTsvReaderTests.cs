@@ -104,7 +104,7 @@ public class GlueTsvReaderTests
     [Fact]
     public void Readers_cover_exactly_the_catalogs_runnable_tasks()
     {
-        Assert.Equal(TaskCatalog.All.Where(t => t.Runnable).Select(t => t.Name), GlueTask.All.Select(t => t.Name));
+        Assert.Equal(TaskCatalog.All.Where(t => t.Runnable && t.Kind == TaskKind.Classification).Select(t => t.Name), GlueTask.All.Select(t => t.Name));
         Assert.All(GlueTask.All, t => Assert.Equal(t.Entry.Labels.Count, t.Labels.Values.Distinct().Count()));
         Assert.Equal(Path.Combine("glue", "SST-2"), GlueTask.Sst2.Folder);
         Assert.Equal(("dev_mismatched.tsv", 3), (GlueTask.MnliMismatched.DevFile, GlueTask.MnliMismatched.NumLabels));

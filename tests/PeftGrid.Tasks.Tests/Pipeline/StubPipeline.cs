@@ -46,7 +46,7 @@ internal sealed class TinyClassifierFactory : IModelFactory<SequenceClassifier>
     public SequenceClassifier Create(TrialPlan plan)
     {
         if (Throw) throw new InvalidDataException("checkpoint 'tiny' lacks encoder.layer.0.attention.self.query.weight");
-        var model = new SequenceClassifier(new BertEncoder(new EncoderConfig(Shape)), plan.Task.NumLabels);
+        var model = new SequenceClassifier(new BertEncoder(new EncoderConfig(Shape)), plan.Glue!.NumLabels);
         model.ApplyPeft(plan.Config);
         return model;
     }
