@@ -66,7 +66,8 @@ public sealed record TrialPlan
         }
         if (cell.Model is not { } model || !supported.RunsModel(CellNeed.Of(spec)))
         {
-            throw new ArgumentException($"model '{spec.Model}' is not run by this build's trainer; it runs: {string.Join(", ", supported.Models)}");
+            var runs = supported.Models.Where(m => ModelCatalog.TryFind(m)?.Runs(cell.Task.Kind) == true);
+            throw new ArgumentException($"model '{spec.Model}' is not run by this build's trainer for task '{cell.Task.Name}'; it runs: {string.Join(", ", runs)}");
         }
         var task = cell.Task;
         var glue = task.Kind == TaskKind.Classification ? GlueTask.Find(task.Name) : null;

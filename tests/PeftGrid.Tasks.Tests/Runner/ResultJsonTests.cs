@@ -50,11 +50,12 @@ public class ResultJsonTests
         var block = doc.RootElement.GetProperty("training");
         Assert.Equal(["learningRate", "prefixLearningRate", "epochs", "batchSize", "maxLength", "trainExamples", "evalExamples", "evalFile",
             "steps", "epochAccuracies", "finalTrainLoss", "trainOnlySeconds", "tokensPerSecond", "baselineMemoryBytes", "threads",
-            "weightDecay", "warmupRatio", "maxGradNorm", "maxConsecutiveSkippedSteps"], block.EnumerateObject().Select(p => p.Name));
+            "weightDecay", "warmupRatio", "maxGradNorm", "maxConsecutiveSkippedSteps", "beta1", "beta2", "epsilon", "labelSmoothing",
+            "endLearningRate", "selectionMetric", "selectionLowerIsBetter", "maxTargetLength", "maxTokensPerBatch", "epochSelectionScores", "droppedRows", "droppedRowCount"], block.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0.825, block.GetProperty("epochAccuracies")[1].GetDouble());
         Assert.Equal("glue/SST-2/dev.tsv", block.GetProperty("evalFile").GetString());
         var back = JsonSerializer.Deserialize<TrialResult>(json, PeftGridJson.Options)!.Training!;
-        Assert.Equal(training with { EpochAccuracies = [] }, back with { EpochAccuracies = [] });
+        Assert.Equal(training with { EpochAccuracies = [], EpochSelectionScores = [], DroppedRows = [] }, back with { EpochAccuracies = [], EpochSelectionScores = [], DroppedRows = [] });
         Assert.Equal(training.EpochAccuracies, back.EpochAccuracies);
 
         var none = ResultJson.Serialize(Result with { Training = training with { PrefixLearningRate = null, FinalTrainLoss = null } });

@@ -77,6 +77,6 @@ public class TrainerTaskTests
         using var model = new Regressor();
         var e = Assert.Throws<InvalidOperationException>(() =>
             Trainer.Train(model, model.Roles(), new RegressionData("r2"), new TrainerOptions { Epochs = 1 }, CPU));
-        Assert.Equal("the task's evaluation has no 'r2' (its primary metric); it has: negMse, mse", e.Message);
+        Assert.Equal("the task's evaluation has no 'r2' (its selection metric); it has: negMse, mse", e.Message);
     }
 }
