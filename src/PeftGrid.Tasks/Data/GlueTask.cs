@@ -52,11 +52,11 @@ public sealed record GlueTask
     public static IReadOnlyList<GlueTask> All { get; } = [Sst2, Mnli, MnliMismatched];
 
     /// <summary>Looks a task up by name or alias (case-insensitive; <c>sst-2</c> is <c>sst2</c>).</summary>
-    /// <exception cref="ArgumentException">Unknown task (the message lists the catalog's), or a catalog task this build has no reader for.</exception>
+    /// <exception cref="ArgumentException">Unknown task (the message lists the catalog's), or a catalog task that is not GLUE classification.</exception>
     public static GlueTask Find(string name)
     {
         var entry = TaskCatalog.Find(name);
         return All.FirstOrDefault(t => ReferenceEquals(t.Entry, entry))
-            ?? throw new ArgumentException($"task '{entry.Name}' ({entry.Kind}) has no trainer in this build; runnable: {string.Join(", ", All.Select(t => t.Name))}");
+            ?? throw new ArgumentException($"task '{entry.Name}' ({entry.Kind}) is not a GLUE classification task; GLUE tasks: {string.Join(", ", All.Select(t => t.Name))}");
     }
 }

@@ -109,6 +109,6 @@ public class GlueTsvReaderTests
         Assert.Equal(Path.Combine("glue", "SST-2"), GlueTask.Sst2.Folder);
         Assert.Equal(("dev_mismatched.tsv", 3), (GlueTask.MnliMismatched.DevFile, GlueTask.MnliMismatched.NumLabels));
         var e = Assert.Throws<ArgumentException>(() => GlueTask.Find("xsum"));
-        Assert.Equal("task 'xsum' (Seq2Seq) has no trainer in this build; runnable: sst2, mnli, mnli-mm", e.Message);
+        Assert.Equal("task 'xsum' (Seq2Seq) is not a GLUE classification task; GLUE tasks: sst2, mnli, mnli-mm", e.Message);
     }
 }
