@@ -101,6 +101,29 @@ public class Seq2SeqBatcherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RealXSumSentenceBatchesPadLessThanUnsortedBatches()
+    {
+        // The shared 900 XSum training pairs at the paper's 512 / 128, 16 sentences a batch: the length bucketing must spend
+        // fewer token slots (B·S + B·T summed) than cutting the same seeded shuffle into batches without sorting.
+        var task = Seq2SeqTaskSettings.XSum;
+        var tokenizer = WordPieceSeq2SeqEncoder.MiniLm();
+        var pairs = Seq2SeqEncoding.Encode(Seq2SeqJsonlReader.ReadTrain(TestData.Root, task).Examples, tokenizer,
+            task.PaperSourceLength, task.TargetLength);
+        var batcher = Seq2SeqBatcher.BySentences(pairs, 16);
+        var order = batcher.TrainOrder(42, 0);
+        AssertEveryIndexOnce(order, 900);
+        Assert.Equal(57, order.Count); // ⌈900 / 16⌉
+        var shuffled = Enumerable.Range(0, 900).ToArray();
+        new Random(42).Shuffle(shuffled);
+        long Slots(IEnumerable<int[]> batches) => batches.Sum(b => batcher.Collate(b, tokenizer).PaddedTokens);
+        long bucketed = Slots(order), unsorted = Slots(shuffled.Chunk(16));
+        long real = pairs.Sum(p => (long)p.Source.Length + p.Labels.Length);
+        output.WriteLine($"xsum train: real tokens {real}, bucketed slots {bucketed} ({100.0 * real / bucketed:F1}% real), " +
+            $"unsorted slots {unsorted} ({100.0 * real / unsorted:F1}% real)");
+        Assert.True(bucketed < unsorted, $"bucketed {bucketed} vs unsorted {unsorted}");
+    }
+
+    [Fact]
     public void AnExampleLongerThanTheBudgetIsNamed()
     {
         var e = Assert.Throws<ArgumentException>(() => Seq2SeqBatcher.ByTokens([Pair(3, 3), Pair(4, 9)], maxTokens: 8, batchSizeMultiple: 1));
