@@ -18,7 +18,7 @@ public static class Seq2SeqJsonlReader
     /// <param name="task">The task: folder and field names.</param>
     /// <param name="file">The split file name inside the task folder.</param>
     /// <returns>The good rows in file order and one <c>file:line: reason</c> entry per row left out, in file order. Reasons:
-    /// <c>blank line</c>; <c>not JSON (byte N)</c>; <c>not a JSON object (got array)</c>; <c>missing field 'summary'</c>;
+    /// <c>blank line</c>; <c>not UTF-8 text</c>; <c>not JSON (byte N)</c>; <c>not a JSON object (got array)</c>; <c>missing field 'summary'</c>;
     /// <c>field 'summary' is a number, not a string</c>; <c>field 'translation' is a string, not an object</c>;
     /// <c>field 'summary' is empty</c>; <c>field 'summary' is whitespace only</c> (several joined by <c>; </c>).</returns>
     /// <exception cref="FileNotFoundException">The file does not exist; the message names its path.</exception>
@@ -34,14 +34,13 @@ public static class Seq2SeqJsonlReader
         var display = $"{task.Entry.Folder}/{file}".Replace('\\', '/');
         var examples = new List<Seq2SeqExample>();
         var dropped = new List<string>();
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (line, reason) in Lines(File.ReadAllBytes(path)))
         {
             lineNumber++;
-            var (example, reason) = ParseLine(line, lineNumber, task);
+            var (example, why) = line is null ? (null, reason) : ParseLine(line, lineNumber, task);
             if (example is not null) examples.Add(example);
-            else dropped.Add($"{display}:{lineNumber}: {reason}");
+            else dropped.Add($"{display}:{lineNumber}: {why}");
         }
         return new Seq2SeqSplit(examples, dropped);
     }
@@ -53,6 +52,36 @@ public static class Seq2SeqJsonlReader
     /// <summary>The evaluation split: <see cref="Read"/> of the task's <c>EvalFile</c>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static Seq2SeqSplit ReadEval(string dataRoot, Seq2SeqTaskSettings task) => Read(dataRoot, task, task.Entry.EvalFile);
+
+    /// <summary>The lines of a UTF-8 file (an optional BOM skipped; <c>\n</c> or <c>\r\n</c> ends a line; a final line break
+    /// does not open an empty line), each as text, or as null with the reason when its bytes are not valid UTF-8.</summary>
+    private static IEnumerable<(string? Line, string Reason)> Lines(byte[] bytes)
+    {
+        var start = bytes.AsSpan().StartsWith(Utf8.Preamble) ? Utf8.Preamble.Length : 0;
+        while (start < bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            var next = end < 0 ? bytes.Length : end + 1;
+            var length = (end < 0 ? bytes.Length : end) - start;
+            if (length > 0 && bytes[start + length - 1] == (byte)'\r') length--;
+            yield return Decode(bytes, start, length);
+            start = next;
+        }
+    }
+
+    private static (string? Line, string Reason) Decode(byte[] bytes, int start, int length)
+    {
+        try
+        {
+            return (Utf8.GetString(bytes, start, length), "");
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, "not UTF-8 text");
+        }
+    }
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
 
     /// <summary>The example of one line, or null and the reason it is left out.</summary>
     private static (Seq2SeqExample? Example, string Reason) ParseLine(string line, int lineNumber, Seq2SeqTaskSettings task)

@@ -106,6 +106,25 @@ public class Seq2SeqJsonlReaderTests
     }
 
     [Fact]
+    public void ABomIsSkippedCrLfEndsALineAndInvalidUtf8IsReported()
+    {
+        var good = "{\"document\": \"d\", \"summary\": \"s\", \"id\": \"x\"}"u8.ToArray();
+        byte[] bytes =
+        [
+            0xEF, 0xBB, 0xBF, .. good, (byte)'\r', (byte)'\n',
+            .. "{\"document\": \"caf"u8, 0xE9, .. "\", \"summary\": \"s\", \"id\": \"y\"}\n"u8, // Latin-1 é: not UTF-8
+            .. good, // the last line has no line break
+        ];
+        var root = TempRoot(Seq2SeqTaskSettings.XSum, "validation.jsonl", "");
+        File.WriteAllBytes(Path.Combine(root, "xsum", "validation.jsonl"), bytes);
+        var split = Seq2SeqJsonlReader.ReadEval(root, Seq2SeqTaskSettings.XSum);
+
+        Assert.Equal([1, 3], split.Examples.Select(e => e.Line));
+        Assert.All(split.Examples, e => Assert.Equal(("x", "d", "s"), (e.Id, e.Source, e.Target)));
+        Assert.Equal(["xsum/validation.jsonl:2: not UTF-8 text"], split.Dropped);
+    }
+
+    [Fact]
     public void AMissingFileNamesItsPath()
     {
         var root = Path.Combine(Path.GetTempPath(), "peftgrid-s2s-missing-" + Guid.NewGuid().ToString("N")[..8]);
