@@ -1,4 +1,5 @@
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Models.Generation;
 using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Text;
@@ -38,9 +39,11 @@ public sealed class Seq2SeqData : ITaskData<Seq2SeqModel>
     /// <param name="evalExamples">The evaluation examples, aligned with <paramref name="eval"/>'s pairs (references, samples).</param>
     /// <param name="labelSmoothing">Label smoothing ε of the training loss, in [0, 1).</param>
     /// <param name="droppedRows">Rows of the split files left out while reading (<c>file:line: reason</c>).</param>
+    /// <param name="decoding">Decoding settings of every generation; null = the task's (<see cref="Seq2SeqTaskSettings.Generation"/>).</param>
     /// <exception cref="ArgumentException">ε outside [0, 1), an evaluation batch size below 1, or example and pair counts that differ.</exception>
     public Seq2SeqData(Seq2SeqTaskSettings settings, ISeq2SeqTokenizer tokenizer, Seq2SeqBatcher train, Seq2SeqBatcher eval,
-        int evalBatchSize, IReadOnlyList<Seq2SeqExample> evalExamples, double labelSmoothing, IReadOnlyList<string>? droppedRows = null)
+        int evalBatchSize, IReadOnlyList<Seq2SeqExample> evalExamples, double labelSmoothing, IReadOnlyList<string>? droppedRows = null,
+        GenerationOptions? decoding = null)
     {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ArgumentException($"label smoothing must be in [0, 1) (got {labelSmoothing})", nameof(labelSmoothing));
         if (evalBatchSize < 1) throw new ArgumentException($"evaluation batch size must be at least 1 (got {evalBatchSize})", nameof(evalBatchSize));
@@ -51,7 +54,7 @@ public sealed class Seq2SeqData : ITaskData<Seq2SeqModel>
         this.tokenizer = tokenizer;
         this.evalBatchSize = evalBatchSize;
         this.labelSmoothing = labelSmoothing;
-        generation = new Seq2SeqEvaluation(settings, tokenizer, eval, evalBatchSize, evalExamples);
+        generation = new Seq2SeqEvaluation(settings, tokenizer, eval, evalBatchSize, evalExamples, decoding);
         DroppedRows = droppedRows ?? [];
     }
 

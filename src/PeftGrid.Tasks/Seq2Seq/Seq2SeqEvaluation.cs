@@ -33,7 +33,9 @@ public sealed class Seq2SeqEvaluation
     /// <param name="eval">The evaluation pairs (<see cref="Seq2SeqBatcher.EvalOrder"/> batches generation).</param>
     /// <param name="batchSize">Sentences per generation batch (memory only).</param>
     /// <param name="examples">The evaluation examples, aligned with <paramref name="eval"/>'s pairs.</param>
-    public Seq2SeqEvaluation(Seq2SeqTaskSettings settings, ISeq2SeqTokenizer tokenizer, Seq2SeqBatcher eval, int batchSize, IReadOnlyList<Seq2SeqExample> examples)
+    /// <param name="decoding">Decoding settings; null = the task's (<see cref="Seq2SeqTaskSettings.Generation"/>, the paper's).</param>
+    public Seq2SeqEvaluation(Seq2SeqTaskSettings settings, ISeq2SeqTokenizer tokenizer, Seq2SeqBatcher eval, int batchSize, IReadOnlyList<Seq2SeqExample> examples,
+        GenerationOptions? decoding = null)
     {
         this.settings = settings;
         this.tokenizer = tokenizer;
@@ -41,7 +43,7 @@ public sealed class Seq2SeqEvaluation
         this.batchSize = batchSize;
         this.examples = examples;
         References = examples.Select(e => tokenizer.Decode(tokenizer.EncodeTarget(e.Target, settings.ReferenceMaxTokens)).Trim()).ToList();
-        Options = settings.Generation with
+        Options = (decoding ?? settings.Generation) with
         {
             DecoderStartTokenId = tokenizer.DecoderStartId, ForcedBosTokenId = tokenizer.ForcedBosId,
             EosTokenId = tokenizer.EosId, PadTokenId = tokenizer.PadId,
@@ -51,7 +53,7 @@ public sealed class Seq2SeqEvaluation
     /// <summary>The references, in split order: <c>Decode(EncodeTarget(target, ReferenceMaxTokens))</c>, special tokens skipped, stripped.</summary>
     public IReadOnlyList<string> References { get; }
 
-    /// <summary>The decoding settings: the task's, with the tokenizer's start, forced-BOS, EOS and pad ids.</summary>
+    /// <summary>The decoding settings: the task's (or the given ones), with the tokenizer's start, forced-BOS, EOS and pad ids.</summary>
     public GenerationOptions Options { get; }
 
     /// <summary>Generates for the whole split and scores it.</summary>

@@ -1,3 +1,4 @@
+using PeftGrid.Models.Generation;
 using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Pipeline;
@@ -19,6 +20,10 @@ public sealed class Seq2SeqTask : ITaskDefinition<Seq2SeqModel>
 {
     /// <summary>Sentences per evaluation batch, for the dev loss and generation (memory only: metrics do not depend on it). Default 8.</summary>
     public int EvalBatchSize { get; init; } = 8;
+
+    /// <summary>Decoding settings of every generating evaluation; null (default) = the task's, the paper's
+    /// (<see cref="Seq2SeqTaskSettings.Generation"/>). A shorter max length keeps quick checks quick; the report records what ran.</summary>
+    public GenerationOptions? Decoding { get; init; }
 
     /// <inheritdoc />
     public TaskKind Kind => TaskKind.Seq2Seq;
@@ -51,7 +56,7 @@ public sealed class Seq2SeqTask : ITaskDefinition<Seq2SeqModel>
         var trainBatches = Seq2SeqBatcher.For(trainPairs, profile.BatchSize, plan.MaxTokensPerBatch, settings.BatchSizeMultiple);
         var evalBatches = Seq2SeqBatcher.BySentences(evalPairs, EvalBatchSize);
         return new Seq2SeqData(settings, tokenizer, trainBatches, evalBatches, EvalBatchSize, eval, settings.LabelSmoothing,
-            [.. trainSplit.Dropped, .. evalSplit.Dropped]);
+            [.. trainSplit.Dropped, .. evalSplit.Dropped], Decoding);
     }
 
     /// <summary>The task's optimization settings (PAPER.md §3.5, <see cref="Seq2SeqTaskSettings"/>: AdamW β/ε, weight decay 0.01,
