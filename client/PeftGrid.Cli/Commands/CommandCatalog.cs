@@ -13,6 +13,7 @@ public static class CommandCatalog
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return GenerateCommand.Create();
+        yield return ScoreCommand.Create();
         // train / eval (PeftGrid.Tasks) and sweep / leaderboard (the grid) register here.
         yield return SweepCommand.Create();
         yield return LeaderboardCommand.Create();

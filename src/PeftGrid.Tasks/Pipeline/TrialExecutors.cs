@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models.Bert;
+using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Runner;
+using PeftGrid.Tasks.Seq2Seq;
 
 namespace PeftGrid.Tasks.Pipeline;
 
 /// <summary>
 /// The trial executors of this build, keyed by the catalog's task kind (<see cref="TaskKind"/>): a plan goes to the executor of its
 /// <see cref="TrialPlan.TaskKind"/>. <see cref="Default"/> holds GLUE classification (<see cref="GlueClassificationTask"/> +
-/// <see cref="ClassifierFactory"/>); a seq2seq task registers its own executor next to it.
+/// <see cref="ClassifierFactory"/>) and seq2seq (<see cref="Seq2SeqTask"/> + <see cref="Seq2SeqModelFactory"/>).
 /// </summary>
 public sealed class TrialExecutors
 {
@@ -26,8 +28,12 @@ public sealed class TrialExecutors
         }
     }
 
-    /// <summary>This build's executors: GLUE classification on a <see cref="SequenceClassifier"/>.</summary>
-    public static TrialExecutors Default { get; } = new([new TrialExecutor<SequenceClassifier>(new GlueClassificationTask(), new ClassifierFactory())]);
+    /// <summary>This build's executors: GLUE classification on a <see cref="SequenceClassifier"/>; XSum / WMT16 en-ro on a
+    /// <see cref="Seq2SeqModel"/> (<see cref="Seq2SeqTask"/> + <see cref="Seq2SeqModelFactory"/>).</summary>
+    public static TrialExecutors Default { get; } = new([
+        new TrialExecutor<SequenceClassifier>(new GlueClassificationTask(), new ClassifierFactory()),
+        new TrialExecutor<Seq2SeqModel>(new Seq2SeqTask(), new Seq2SeqModelFactory()),
+    ]);
 
     /// <summary>The task kinds with an executor, in enum order.</summary>
     public IReadOnlyList<TaskKind> Kinds => byKind.Keys.Order().ToList();

@@ -49,7 +49,8 @@ public sealed record TrialPlan
     /// files exist and, for a cell with a data identity (<see cref="TrialSpec.Data"/>), are the files it was submitted for
     /// (<see cref="DataIdentity.Mismatch"/>, hashed once per file while unchanged), so a trial never trains on other data.</summary>
     /// <exception cref="ArgumentException">Unknown task/model, a task or model this trainer does not run, bad method spec,
-    /// unreachable budget, max length &lt; 8 or beyond the model's positions, epochs/batch &lt; 1, or a non-positive learning rate.</exception>
+    /// unreachable budget, a model that does not run the task's kind (the message names the models that do), max length &lt; 8 or
+    /// max target length &lt; 4 or either beyond the model's positions, epochs/batch &lt; 1, or a non-positive learning rate.</exception>
     /// <exception cref="FormatException">A malformed method spec.</exception>
     /// <exception cref="DirectoryNotFoundException">Missing data root or task folder.</exception>
     /// <exception cref="FileNotFoundException">Missing split file.</exception>
@@ -58,6 +59,11 @@ public sealed record TrialPlan
     public static TrialPlan Create(TrialSpec spec, string? dataRoot)
     {
         var profile = spec.Profile;
+        if (TaskCatalog.TryFind(spec.Task) is { } named && ModelCatalog.TryFind(spec.Model) is { } entry && !entry.Runs(named.Kind))
+        {
+            var kind = named.Kind.ToString().ToLowerInvariant();
+            throw new ArgumentException($"model '{entry.Name}' ({entry.Family}) cannot run task '{named.Name}' ({kind}); this build runs {kind} tasks on: {string.Join(", ", TorchTrialRunner.ModelsFor(named.Kind))}");
+        }
         var cell = CellCheck.Check(spec.Task, spec.Model, spec.Method, spec.BudgetPercent, profile.MaxLength);
         var supported = TorchTrialRunner.Supported;
         if (!supported.RunsTask(cell.Task.Name))
@@ -66,7 +72,7 @@ public sealed record TrialPlan
         }
         if (cell.Model is not { } model || !supported.RunsModel(CellNeed.Of(spec)))
         {
-            throw new ArgumentException($"model '{spec.Model}' is not run by this build's trainer; it runs: {string.Join(", ", supported.Models)}");
+            throw new ArgumentException($"model '{cell.ModelName}' is not run by this build's trainer; it runs: {string.Join(", ", supported.Models)}");
         }
         var task = cell.Task;
         var glue = task.Kind == TaskKind.Classification ? GlueTask.Find(task.Name) : null;
@@ -78,6 +84,10 @@ public sealed record TrialPlan
         }
         var targetLength = seq2seq is null ? (int?)null : profile.MaxTargetLength ?? seq2seq.TargetLength;
         if (targetLength is < 4) throw new ArgumentException($"max target length must be at least 4 (got {targetLength})");
+        if (targetLength > model.MaxSequenceLength)
+        {
+            throw new ArgumentException($"max target length {targetLength} is beyond {model.Name}'s {model.MaxSequenceLength} decoder positions; allowed: 4 … {model.MaxSequenceLength}");
+        }
         var tokensPerBatch = seq2seq is null ? null : profile.MaxTokensPerBatch ?? seq2seq.DefaultMaxTokensPerBatch;
         if (tokensPerBatch is { } tpb && tpb < Math.Max(profile.MaxLength, targetLength ?? 0))
         {
@@ -107,7 +117,7 @@ public sealed record TrialPlan
         {
             throw new InvalidDataException(mismatch);
         }
-        var rate = profile.LearningRate ?? LearningRateDefaults.For(config);
+        var rate = profile.LearningRate ?? LearningRateDefaults.For(config, task.Kind);
         return new TrialPlan
         {
             Spec = spec, Task = task, Glue = glue, Seq2Seq = seq2seq, MaxTargetLength = targetLength, MaxTokensPerBatch = tokensPerBatch,

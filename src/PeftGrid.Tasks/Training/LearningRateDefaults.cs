@@ -1,11 +1,12 @@
 using PeftGrid.Peft.Adapters;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Tasks.Training;
 
 /// <summary>
 /// Per-method default peak learning rates for MiniLM-sized encoders on GLUE (batch 32, AdamW, 6 % warmup,
-/// linear decay). Frozen-backbone methods train few, freshly initialised parameters and want a rate about
+/// linear decay), and for now the same rates for minilm2minilm on XSum / en-ro (<see cref="For(PeftConfig, TaskKind)"/>). Frozen-backbone methods train few, freshly initialised parameters and want a rate about
 /// 10× higher than full fine-tuning. The evidence (SST-2 sweeps) is in the README's "Training" section.
 /// </summary>
 public static class LearningRateDefaults
@@ -40,7 +41,25 @@ public static class LearningRateDefaults
         ["bitfit"] = BitFit,
     };
 
-    /// <summary>The default peak learning rate for <paramref name="config"/>.</summary>
+    /// <summary>Full fine-tuning of minilm2minilm on XSum / WMT16 en-ro: the GLUE-derived default (<see cref="Full"/>), used until
+    /// a seq2seq sweep measures its own.</summary>
+    public const double Seq2SeqFull = Full;
+    /// <summary>Every frozen-backbone method on minilm2minilm for XSum / WMT16 en-ro: the GLUE-derived default (<see cref="Peft"/>;
+    /// BitFit keeps <see cref="BitFit"/>), used until a seq2seq sweep measures its own.</summary>
+    public const double Seq2SeqPeft = Peft;
+
+    /// <summary>The default peak learning rate for <paramref name="config"/> on a task of <paramref name="kind"/>: classification
+    /// as <see cref="For(PeftConfig)"/>; seq2seq <see cref="Seq2SeqFull"/> for full fine-tuning, <see cref="BitFit"/> for BitFit and
+    /// <see cref="Seq2SeqPeft"/> otherwise (preset overrides of <see cref="ByPreset"/> apply to classification only).</summary>
+    public static double For(PeftConfig config, TaskKind kind)
+    {
+        if (kind != TaskKind.Seq2Seq) return For(config);
+        if (config.Backbone == BackboneTraining.All) return Seq2SeqFull;
+        if (config.Backbone == BackboneTraining.Biases && config.Modifications.Count == 0) return BitFit;
+        return Seq2SeqPeft;
+    }
+
+    /// <summary>The default peak learning rate for <paramref name="config"/> on GLUE classification.</summary>
     public static double For(PeftConfig config)
     {
         if (config.Backbone == BackboneTraining.All) return Full;

@@ -1,6 +1,7 @@
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Models.Bert;
 using PeftGrid.Peft.Catalog;
+using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Pipeline;
 using PeftGrid.Tasks.Runner;
 
@@ -10,11 +11,13 @@ namespace PeftGrid.Tasks.Tests.Pipeline;
 public class TrialExecutorsTests
 {
     [Fact]
-    public void The_default_registry_runs_classification_and_names_the_kinds_it_lacks()
+    public void The_default_registry_runs_classification_and_seq2seq_and_a_smaller_one_names_the_kinds_it_lacks()
     {
-        Assert.Equal([TaskKind.Classification], TrialExecutors.Default.Kinds);
+        Assert.Equal([TaskKind.Classification, TaskKind.Seq2Seq], TrialExecutors.Default.Kinds);
         Assert.Equal(TaskKind.Classification, TrialPlan.Create(new TrialSpec { Task = "mnli", Model = "minilm", Method = "bitfit" }, TestData.Root).TaskKind);
-        var e = Assert.Throws<ArgumentException>(() => TrialExecutors.Default.For(TaskKind.Seq2Seq));
+        Assert.Equal(TaskKind.Seq2Seq, TrialPlan.Create(new TrialSpec { Task = "xsum", Model = "minilm2minilm", Method = "bitfit" }, TestData.Root).TaskKind);
+        var classificationOnly = new TrialExecutors([new TrialExecutor<SequenceClassifier>(new GlueClassificationTask(), new ClassifierFactory())]);
+        var e = Assert.Throws<ArgumentException>(() => classificationOnly.For(TaskKind.Seq2Seq));
         Assert.Equal("no trial executor for task kind 'seq2seq' (known: classification)", e.Message);
     }
 

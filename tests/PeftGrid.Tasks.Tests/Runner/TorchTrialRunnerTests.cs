@@ -56,12 +56,12 @@ public class TorchTrialRunnerTests
     [Fact]
     public void The_trainer_runs_the_catalogs_runnable_tasks_on_minilm_and_refuses_other_models_with_the_reason()
     {
-        Assert.Equal(["sst2", "mnli", "mnli-mm"], TorchTrialRunner.Supported.Tasks);
-        Assert.Equal(["minilm"], TorchTrialRunner.Supported.Models);
+        Assert.Equal(["sst2", "mnli", "mnli-mm", "xsum", "wmt16-en-ro"], TorchTrialRunner.Supported.Tasks);
+        Assert.Equal(["minilm", "minilm2minilm"], TorchTrialRunner.Supported.Models);
         Assert.False(TorchTrialRunner.Supported.CheckpointPaths);
         var runner = new TorchTrialRunner(TestData.Root, threads: 2);
         Assert.Same(TorchTrialRunner.Supported, runner.Capabilities);
-        Assert.Equal("model 'roberta-base' is not run by this build's trainer; it runs: minilm", runner.Refusal(Spec() with { Model = "roberta-base" }));
+        Assert.Equal("model 'roberta-base' is not run by this build's trainer; it runs: minilm, minilm2minilm", runner.Refusal(Spec() with { Model = "roberta-base" }));
         Assert.Null(runner.Refusal(Spec() with { Model = "All-MiniLM-L6-v2", Task = "SST-2" }));
     }
 
