@@ -70,9 +70,10 @@ public static class TrainReport
                     $"beams {g.NumBeams}, length {g.MinLength}–{g.MaxLength}, no-repeat {g.NoRepeatNgramSize}, length penalty {g.LengthPenalty:0.##}")))
                 .AddRow("references", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"targets cut to {g.ReferenceMaxTokens} tokens")))
                 .AddRow("generated", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{g.Examples} examples in {g.Seconds:0.0} s ({g.TokensPerSecond:0.0} tokens/s)")));
-            foreach (var (metric, signature) in g.Signatures.OrderBy(x => x.Key, StringComparer.Ordinal))
+            // metrics that share a signature (ROUGE-1/2/L/Lsum) are one row
+            foreach (var group in g.Signatures.OrderBy(x => x.Key, StringComparer.Ordinal).GroupBy(x => x.Value, StringComparer.Ordinal))
             {
-                table.AddRow(Markup.Escape($"signature {metric}"), Markup.Escape(signature));
+                table.AddRow(Markup.Escape($"signature {string.Join(", ", group.Select(x => x.Key))}"), Markup.Escape(group.Key));
             }
         }
         if (resultPath is not null) table.AddRow("result", Markup.Escape(resultPath));
