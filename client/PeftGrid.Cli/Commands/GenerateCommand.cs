@@ -189,22 +189,10 @@ public static class GenerateCommand
         return info;
     }
 
-    /// <summary>Applies the adapter folder's configuration (<c>peftgrid.spec</c> of <c>adapter_config.json</c>) to <paramref name="model"/> and
-    /// loads its trained parameters (names of <see cref="Seq2SeqModel.AdapterStateDict"/>: adapters, unfrozen backbone parameters, new parts).</summary>
+    /// <summary>Applies the adapter folder's configuration and trained parameters to <paramref name="model"/> with the one seq2seq
+    /// adapter loader (<see cref="AdapterFiles.LoadInto"/>, also used by <see cref="AdapterFiles.LoadSeq2Seq"/>).</summary>
     /// <exception cref="InvalidDataException">Missing, unknown or mis-shaped tensors.</exception>
-    public static void LoadAdapter(Seq2SeqModel model, string folder, AdapterFiles.AdapterInfo info)
-    {
-        model.ApplyPeft(PeftConfig.Parse(info.Spec));
-        var state = Safetensors.LoadStateDict(Path.Combine(folder, AdapterFiles.WeightsFile));
-        try
-        {
-            model.LoadAdapterStateDict(state);
-        }
-        finally
-        {
-            foreach (var t in state.Values) t.Dispose();
-        }
-    }
+    public static void LoadAdapter(Seq2SeqModel model, string folder, AdapterFiles.AdapterInfo info) => AdapterFiles.LoadInto(model, folder, info);
 
     /// <summary>Creates the command.</summary>
     public static Command Create()

@@ -8,7 +8,8 @@ namespace PeftGrid.Cli.Sweeps;
 public static class LeaderboardTables
 {
     /// <summary>Writes every tier of every board to the console: rank (<c>—</c> for a row with only diverged cells, never
-    /// ranked), the configuration, its training profile when the board has more than one, mean ± std over the counted seeds,
+    /// ranked), the configuration, its training profile when the board has more than one, mean ± std of the primary metric over the
+    /// counted seeds and the means of the task's other metrics (e.g. R-1, R-L, R-Lsum beside ROUGE-2), each in its display scale,
     /// seeds (with duplicate seeds not counted), diverged cells, sizes, time and Pareto membership.</summary>
     public static void Print(IAnsiConsole console, IReadOnlyList<LeaderboardView> boards)
     {
@@ -20,12 +21,15 @@ public static class LeaderboardTables
                 continue;
             }
             var profiles = board.Tiers.SelectMany(t => t.Rows).Select(r => r.Profile).Distinct(StringComparer.Ordinal).Count() > 1;
+            var others = MetricLabels.Order(board.Task, board.Metric, board.Tiers.SelectMany(t => t.Rows).SelectMany(r => r.OtherMeans.Keys));
             foreach (var tier in board.Tiers)
             {
                 var title = tier.Tier is { } t ? $"{t.ToString("0.###", CultureInfo.InvariantCulture)} % budget" : "own sizes";
                 var table = new Table().Title($"{Markup.Escape(board.Task)} / {Markup.Escape(board.Model)} — {title}");
                 table.AddColumns(profiles ? new[] { "#", "method", "profile" } : new[] { "#", "method" });
-                table.AddColumns($"{Markup.Escape(board.Metric)} (mean ± std)", "seeds", "diverged", "paper #", "trainable #", "% (paper)", "train s", "pareto");
+                table.AddColumns($"{Markup.Escape(MetricLabels.Label(board.Metric))} mean ± std");
+                table.AddColumns(others.Select(m => Markup.Escape(MetricLabels.Short(m))).ToArray());
+                table.AddColumns("seeds", "diverged", "paper #", "trainable #", "% (paper)", "train s", "pareto");
                 foreach (var r in tier.Rows)
                 {
                     var cells = new List<string> { r.Rank > 0 ? r.Rank.ToString(CultureInfo.InvariantCulture) : "—", Markup.Escape(MethodText(r)) };
@@ -33,8 +37,10 @@ public static class LeaderboardTables
                     {
                         cells.Add(Markup.Escape(r.Profile));
                     }
+                    cells.Add(Score(board.Metric, r));
+                    cells.AddRange(others.Select(m => r.OtherMeans.TryGetValue(m, out var v) ? MetricLabels.Format(m, v) : "—"));
                     cells.AddRange([
-                        Score(r), Seeds(r), r.Diverged.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
+                        Seeds(r), r.Diverged.ToString(CultureInfo.InvariantCulture), r.PaperCount.ToString("N0", CultureInfo.InvariantCulture),
                         r.TrainableCount.ToString("N0", CultureInfo.InvariantCulture), r.Percent.ToString("0.###", CultureInfo.InvariantCulture),
                         r.TrainSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.Pareto ? "*" : ""]);
                     table.AddRow(cells.ToArray());
@@ -44,11 +50,12 @@ public static class LeaderboardTables
         }
     }
 
-    /// <summary>Mean ± std in %, the mean alone for one seed (no spread), <c>— (diverged)</c> for no finite seed.</summary>
-    private static string Score(LeaderboardRow r) =>
+    /// <summary>Mean ± std in the metric's display scale (<see cref="MetricLabels.Format"/>: accuracy in %, ROUGE/BLEU in points), the
+    /// mean alone for one seed (no spread), <c>— (diverged)</c> for no finite seed.</summary>
+    private static string Score(string metric, LeaderboardRow r) =>
         r.Seeds == 0 || !double.IsFinite(r.Mean) ? "— (diverged)"
-        : r.Seeds > 1 ? string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00} ± {100 * r.Std:0.00}")
-        : string.Create(CultureInfo.InvariantCulture, $"{100 * r.Mean:0.00}");
+        : r.Seeds > 1 ? $"{MetricLabels.Format(metric, r.Mean)} ± {MetricLabels.Format(metric, r.Std)}"
+        : MetricLabels.Format(metric, r.Mean);
 
     /// <summary>Distinct seeds counted, and the entries left out because another cell of the row had the same seed.</summary>
     private static string Seeds(LeaderboardRow r) =>

@@ -1,5 +1,6 @@
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Grains.Leaderboard;
+using PeftGrid.Peft.Catalog;
 using PeftGrid.Peft.Specs;
 using ScottPlot;
 
@@ -27,7 +28,7 @@ public static class ParetoPlot
             var x = Dodge(rows);
             foreach (var group in rows.GroupBy(r => MethodSpec.PresetName(r.Method), StringComparer.Ordinal))
             {
-                var points = plot.Add.ScatterPoints(group.Select(r => x[r]).ToArray(), group.Select(r => 100 * r.Mean).ToArray());
+                var points = plot.Add.ScatterPoints(group.Select(r => x[r]).ToArray(), group.Select(r => Y(board, r)).ToArray());
                 var m = methods.IndexOf(group.Key);
                 points.Color = palette.GetColor(m).WithAlpha(0.8); // near-ties stay visible through each other
                 // One board: the shape tells methods apart where colours are close; several boards: the shape is the board.
@@ -38,13 +39,13 @@ public static class ParetoPlot
             var front = board.Pareto.Where(IsDrawable).OrderBy(r => r.Percent).ToList();
             if (front.Count > 1)
             {
-                var line = plot.Add.ScatterLine(front.Select(r => Math.Log10(r.Percent)).ToArray(), front.Select(r => 100 * r.Mean).ToArray());
+                var line = plot.Add.ScatterLine(front.Select(r => Math.Log10(r.Percent)).ToArray(), front.Select(r => Y(board, r)).ToArray());
                 line.Color = Colors.Gray;
                 line.LinePattern = LinePattern.Dashed;
             }
             foreach (var r in front)
             {
-                var label = plot.Add.Text(r.Method, Math.Log10(r.Percent), 100 * r.Mean);
+                var label = plot.Add.Text(r.Method, Math.Log10(r.Percent), Y(board, r));
                 label.LabelFontSize = 11;
                 label.LabelOffsetX = 6;
                 label.LabelOffsetY = -18;
@@ -58,10 +59,21 @@ public static class ParetoPlot
         };
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) };
         plot.XLabel("parameters fine-tuned (paper count, % of the model, log scale)");
-        plot.YLabel($"{boards.FirstOrDefault()?.Metric ?? "score"} (%)");
+        plot.YLabel(YLabel(boards));
         plot.Title("PeftGrid: score vs % parameters (dashed: Pareto front)");
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, 900, 600);
+    }
+
+    /// <summary>A row's y: its mean in the board metric's display scale (<see cref="TaskCatalog.Display"/>).</summary>
+    private static double Y(LeaderboardView board, LeaderboardRow r) => TaskCatalog.Display(board.Metric, r.Mean);
+
+    /// <summary>The y-axis label: the metric with its unit (<see cref="MetricLabels.Label"/>, e.g. <c>ROUGE-2 (F×100)</c>, <c>BLEU</c>,
+    /// <c>accuracy (%)</c>) of the drawn boards; their labels joined with " / " when they rank by different metrics.</summary>
+    public static string YLabel(IReadOnlyList<LeaderboardView> boards)
+    {
+        var metrics = boards.Where(b => b.Cells > 0).Select(b => b.Metric).Distinct(StringComparer.Ordinal).ToList();
+        return metrics.Count == 0 ? "score" : string.Join(" / ", metrics.Select(MetricLabels.Label));
     }
 
     /// <summary>Rows with a point: ranked (finite mean over at least one seed; rows with only diverged cells are skipped) and a
@@ -77,7 +89,7 @@ public static class ParetoPlot
     private static Dictionary<LeaderboardRow, double> Dodge(List<LeaderboardRow> rows)
     {
         var x = new Dictionary<LeaderboardRow, double>(ReferenceEqualityComparer.Instance);
-        foreach (var tie in rows.GroupBy(r => (Math.Round(Math.Log10(r.Percent), 3), Math.Round(100 * r.Mean, 2))))
+        foreach (var tie in rows.GroupBy(r => (Math.Round(Math.Log10(r.Percent), 3), Math.Round(r.Mean, 4))))
         {
             var members = tie.OrderBy(r => r.Method, StringComparer.Ordinal).ToList();
             for (var k = 0; k < members.Count; k++)

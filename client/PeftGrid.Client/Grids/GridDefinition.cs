@@ -4,7 +4,7 @@ using PeftGrid.Peft.Framework;
 
 namespace PeftGrid.Client.Grids;
 
-/// <summary>One entry of a grid's <c>methods</c>: a configuration and, optionally, its own budget tiers.</summary>
+/// <summary>One entry of a grid's <c>methods</c>: a configuration and, optionally, its own budget tiers and seeds.</summary>
 /// <param name="Config">The configuration, parsed and validated by the one spec parser (<see cref="PeftConfig.Parse"/>).</param>
 /// <param name="Budgets">Its tiers in % (null entry = the method's own sizes); null = the grid's <c>budgets</c>.</param>
 public sealed record GridMethod(PeftConfig Config, IReadOnlyList<double?>? Budgets)
@@ -15,6 +15,9 @@ public sealed record GridMethod(PeftConfig Config, IReadOnlyList<double?>? Budge
     /// <summary>The method text of a cell at <paramref name="tier"/>: <see cref="PeftConfig.Spec"/> for the method's own sizes,
     /// <see cref="PeftConfig.TierSpec"/> (sizes left to the worker's solver marked <c>*</c>) for a tier.</summary>
     public string For(double? tier) => tier is null ? Config.Spec : Config.TierSpec;
+
+    /// <summary>Its own seeds (<c>"seeds"</c> of a method object, e.g. the paper's 3-seed rows of Table 6); null = the grid's <c>seeds</c>.</summary>
+    public IReadOnlyList<int>? Seeds { get; init; }
 }
 
 /// <summary>A parsed grid file (see the README's "Grid files" section for the JSON format).</summary>

@@ -72,7 +72,7 @@ public static class GridParser
     }
 
     /// <summary>
-    /// Expands a grid into de-duplicated cells: tasks × models × methods × tiers × seeds. Each cell carries its method's canonical
+    /// Expands a grid into de-duplicated cells: tasks × models × methods × tiers × seeds (a method's own seeds where it has them). Each cell carries its method's canonical
     /// form (<see cref="GridMethod.For"/>) and is identified by the configuration it trains (<see cref="CellIdentity"/>), so the
     /// same configuration in two spellings is one cell: the duplicates are merged and reported. With a <paramref name="dataRoot"/>
     /// every cell also carries its task's data identity (<see cref="TrialSpec.Data"/>, <see cref="DataIdentity"/>, each file hashed
@@ -91,7 +91,7 @@ public static class GridParser
         foreach (var model in grid.Models)
         foreach (var method in grid.Methods)
         foreach (var tier in method.Budgets ?? (method.Config.Spec == "full" ? [null] : grid.Budgets))
-        foreach (var seed in grid.Seeds)
+        foreach (var seed in method.Seeds ?? grid.Seeds)
         {
             cells.Add(new TrialSpec { Task = task, Model = model, Method = method.For(tier), BudgetPercent = tier, Seed = seed, Profile = grid.Profile, Data = data[task] });
         }
@@ -136,8 +136,15 @@ public static class GridParser
     {
         if (e.ValueKind == JsonValueKind.Object)
         {
+            foreach (var f in e.EnumerateObject().Where(f => f.Name is not ("method" or "budgets" or "seeds")))
+            {
+                throw new GridFormatException($"{path}.{f.Name}", "unknown field (known: method, budgets, seeds)");
+            }
             var spec = e.TryGetProperty("method", out var m) ? GridJson.String(m, $"{path}.method") : throw new GridFormatException(path, "a method object needs \"method\"");
-            return new GridMethod(Config(spec, $"{path}.method"), e.TryGetProperty("budgets", out var b) ? GridJson.List(b, $"{path}.budgets", GridJson.Budget) : null);
+            return new GridMethod(Config(spec, $"{path}.method"), e.TryGetProperty("budgets", out var b) ? GridJson.List(b, $"{path}.budgets", GridJson.Budget) : null)
+            {
+                Seeds = e.TryGetProperty("seeds", out var s) ? GridJson.List(s, $"{path}.seeds", (x, p) => GridJson.Int(x, p, 0)) : null,
+            };
         }
         return new GridMethod(Config(GridJson.String(e, path), path), null);
     }
@@ -174,7 +181,9 @@ public static class GridParser
                 "batchSize" => p with { BatchSize = GridJson.Int(f.Value, path, 1) },
                 "learningRate" => p with { LearningRate = OptionalRate(f.Value, path) },
                 "prefixLearningRate" => p with { PrefixLearningRate = OptionalRate(f.Value, path) },
-                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate, prefixLearningRate)"),
+                "maxTargetLength" => p with { MaxTargetLength = GridJson.OptionalInt(f.Value, path, 4) },
+                "maxTokensPerBatch" => p with { MaxTokensPerBatch = GridJson.OptionalInt(f.Value, path, 8) },
+                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate, prefixLearningRate, maxTargetLength, maxTokensPerBatch)"),
             };
         }
         return p;

@@ -40,6 +40,17 @@ public sealed record LeaderboardEntry
     /// <summary>1-based run of the cell (1 + times it was retried with <c>sweep retry</c>): an ingest with a higher run replaces the
     /// cell's entry, an equal or lower one is a duplicate.</summary>
     [Id(15)] public int Run { get; init; } = 1;
+    /// <summary>The task's other metrics of the result (every metric of the result but <see cref="Metric"/>, e.g. <c>rouge1</c>,
+    /// <c>rougeL</c>, <c>rougeLsum</c> beside <c>rouge2</c> for XSum; <c>bleuPaper</c> beside <c>bleu</c> for en-ro), in the result's
+    /// units (ROUGE F × 100, BLEU 0–100, accuracy in [0, 1]); empty for a single-metric task and for entries stored by older code.</summary>
+    [Id(16)] public IReadOnlyDictionary<string, double> OtherMetrics { get; init; } = LeaderboardMetrics.None;
+}
+
+/// <summary>Shared values of the leaderboard contracts.</summary>
+public static class LeaderboardMetrics
+{
+    /// <summary>The empty metric map (one instance, so records without other metrics compare equal).</summary>
+    public static IReadOnlyDictionary<string, double> None { get; } = new Dictionary<string, double>();
 }
 
 /// <summary>One configuration (tier × canonical method × training profile) aggregated over its distinct seeds.</summary>
@@ -77,6 +88,9 @@ public sealed record LeaderboardRow
     /// <summary>Finite entries not counted because another cell of this row had the same seed (cells of one configuration that
     /// differ in something outside the row key, e.g. the data): per seed the higher run wins, then the later arrival.</summary>
     [Id(14)] public int DuplicateSeeds { get; init; }
+    /// <summary>Mean over the counted seeds of each of the task's other metrics (<see cref="LeaderboardEntry.OtherMetrics"/>), by name,
+    /// in the results' units; a metric is listed when every counted seed reports it finite. Empty for a single-metric task.</summary>
+    [Id(15)] public IReadOnlyDictionary<string, double> OtherMeans { get; init; } = LeaderboardMetrics.None;
 }
 
 /// <summary>The ranking of one budget tier.</summary>

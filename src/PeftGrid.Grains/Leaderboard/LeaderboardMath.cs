@@ -71,7 +71,35 @@ public static class LeaderboardMath
             Metric = primary?.Name ?? TaskCatalog.TryFind(spec.Task)?.PrimaryMetric ?? PrimaryMetrics[0],
             PaperCount = result.Budget.PaperCount, TrainableCount = result.Budget.TrainableCount, Percent = result.Budget.Percent,
             TrainSeconds = result.TrainSeconds, Profile = ProfileKey(spec), Diverged = diverged,
+            OtherMetrics = Others(result.Metrics, primary?.Name, spec.Task),
         };
+    }
+
+    /// <summary>The metrics of <paramref name="metrics"/> but <paramref name="primary"/> that are the task's
+    /// (<see cref="TaskEntry.Metrics"/>; every metric when <paramref name="task"/> is not in the catalog), by name in ordinal order,
+    /// for <see cref="LeaderboardEntry.OtherMetrics"/>; the shared empty map when there is none.</summary>
+    public static IReadOnlyDictionary<string, double> Others(IReadOnlyDictionary<string, double> metrics, string? primary, string? task = null)
+    {
+        var own = TaskCatalog.TryFind(task)?.Metrics;
+        var others = metrics.Where(m => m.Key != primary && (own is null || own.Contains(m.Key)))
+            .OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
+        return others.Count == 0 ? LeaderboardMetrics.None : others.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Per metric name, the mean over <paramref name="counted"/> of <see cref="LeaderboardEntry.OtherMetrics"/>: a metric is
+    /// kept only when every counted entry reports it with a finite value (a mean over fewer seeds than <see cref="LeaderboardRow.Mean"/>
+    /// would not be comparable with it).</summary>
+    public static IReadOnlyDictionary<string, double> OtherMeans(IReadOnlyList<LeaderboardEntry> counted)
+    {
+        if (counted.Count == 0)
+        {
+            return LeaderboardMetrics.None;
+        }
+        var names = counted[0].OtherMetrics.Keys
+            .Where(k => counted.All(e => e.OtherMetrics.TryGetValue(k, out var v) && double.IsFinite(v)))
+            .Order(StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? LeaderboardMetrics.None
+            : names.ToDictionary(k => k, k => counted.Average(e => e.OtherMetrics[k]), StringComparer.Ordinal);
     }
 
     /// <summary>The row-key profile of a cell: its training profile's canonical text, plus <c>;data=</c> and 8 hex digits of
@@ -169,7 +197,7 @@ public static class LeaderboardMath
         {
             Method = method, ResolvedMethod = source.Count > 0 ? source[0].ResolvedMethod : "", Tier = tier, Profile = profile,
             Mean = scores.Count > 0 ? scores.Average() : double.NaN, Std = scores.Count > 0 ? SampleStd(scores) : double.NaN,
-            Seeds = scores.Count, Diverged = diverged, DuplicateSeeds = duplicates,
+            Seeds = scores.Count, Diverged = diverged, DuplicateSeeds = duplicates, OtherMeans = OtherMeans(counted),
             PaperCount = (long)Math.Round(Average(source, e => e.PaperCount)),
             TrainableCount = (long)Math.Round(Average(source, e => e.TrainableCount)),
             Percent = Average(source, e => e.Percent), TrainSeconds = Average(source, e => e.TrainSeconds),
