@@ -36,7 +36,7 @@ public class SweepCommandTests
     {
         var r = await CliProcess.RunAsync("sweep", "run", "--grid", "demo-sst3", "--runner", "fake");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("'demo-sst3' is neither a file nor a built-in grid (demo-sst2, paper-glue)", r.Stderr);
+        Assert.Contains("'demo-sst3' is neither a file nor a built-in grid (demo-sst2, paper-glue, demo-xsum, paper-xsum, paper-en-ro)", r.Stderr);
     }
 
     [Fact]
