@@ -114,7 +114,9 @@ public class TorchTrialRunnerTests
         ResultJson.Write(path, a);
         var back = ResultJson.Read(path);
         Assert.Equal(a.Metrics["accuracy"], back.Metrics["accuracy"]);
-        Assert.Equal(t, back.Training! with { EpochAccuracies = t.EpochAccuracies });
+        Assert.Equal(t, back.Training! with { EpochAccuracies = t.EpochAccuracies, EpochSelectionScores = t.EpochSelectionScores, DroppedRows = t.DroppedRows });
+        Assert.Equal(t.EpochSelectionScores, back.Training.EpochSelectionScores);
+        Assert.Equal(t.DroppedRows, back.Training.DroppedRows);
         Assert.Equal(t.EpochAccuracies, back.Training.EpochAccuracies);
     }
 
