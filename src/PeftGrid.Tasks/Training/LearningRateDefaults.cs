@@ -41,11 +41,14 @@ public static class LearningRateDefaults
         ["bitfit"] = BitFit,
     };
 
-    /// <summary>Full fine-tuning of minilm2minilm on XSum / WMT16 en-ro: the GLUE-derived default (<see cref="Full"/>), used until
-    /// a seq2seq sweep measures its own.</summary>
-    public const double Seq2SeqFull = Full;
-    /// <summary>Every frozen-backbone method on minilm2minilm for XSum / WMT16 en-ro: the GLUE-derived default (<see cref="Peft"/>;
-    /// BitFit keeps <see cref="BitFit"/>), used until a seq2seq sweep measures its own.</summary>
+    /// <summary>Full fine-tuning of minilm2minilm on XSum / WMT16 en-ro: 3e-4. Evidence (XSum, seed 42, 400 documents of 128
+    /// tokens, summaries of 48, batch 8, 50 steps, 50 dev documents, the paper's decoding): 1e-4 → dev loss 7.24, ROUGE-2 0.00
+    /// (outputs of "the"); 3e-4 → 6.61, 2.02; 1e-3 → 6.17, 1.92. Selection is by ROUGE-2, and 3e-4 is the safer of the two
+    /// for longer runs. README "Training on XSum and WMT16 en-ro" has the table.</summary>
+    public const double Seq2SeqFull = 3e-4;
+    /// <summary>Every frozen-backbone method on minilm2minilm for XSum / WMT16 en-ro: 1e-3 (BitFit keeps <see cref="BitFit"/>).
+    /// Evidence (same runs as <see cref="Seq2SeqFull"/>, 2 % tier): <c>lora-attn</c> 1e-3 → dev loss 7.49, ROUGE-2 0.46,
+    /// 3e-3 → 7.44, 0.28; <c>pa-ffn</c> 1e-3 → 7.42, 0.00, 3e-3 → 7.37, 0.00: no gain from the higher rate.</summary>
     public const double Seq2SeqPeft = Peft;
 
     /// <summary>The default peak learning rate for <paramref name="config"/> on a task of <paramref name="kind"/>: classification

@@ -26,7 +26,7 @@ public class Seq2SeqTaskTests
         Assert.Equal((0.9, 0.999, 1e-8, 0.01, 0.0, 0.1, 0.1, 1e-7), (o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, o.WarmupRatio, o.MaxGradNorm, o.LabelSmoothing, o.EndLearningRate));
         Assert.Equal((1, 4, 1e-3, 42), (o.Epochs, o.BatchSize, o.LearningRate, o.Seed));   // lora-attn: the PEFT default 1e-3
         Assert.Equal(1e-4, o.RoleLearningRates[Peft.Adapters.ParameterRole.PrefixEncoder], 12);
-        Assert.Equal(1e-4, TrialPlan.Create(Spec(method: "full"), TestData.Root).LearningRate, 12);
+        Assert.Equal(3e-4, TrialPlan.Create(Spec(method: "full"), TestData.Root).LearningRate, 12);   // seq2seq full: measured, README
     }
 
     [Fact]
