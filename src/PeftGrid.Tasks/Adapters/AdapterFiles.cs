@@ -5,6 +5,7 @@ using PeftGrid.Models;
 using PeftGrid.Models.Bert;
 using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Peft.Catalog;
+using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Framework;
 using PeftGrid.Tasks.Pipeline;
 using TorchSharp.PyBridge;
@@ -179,15 +180,7 @@ public static class AdapterFiles
         try
         {
             model.ApplyPeft(PeftConfig.Parse(info.Spec));
-            var state = Safetensors.LoadStateDict(Path.Combine(folder, WeightsFile));
-            try
-            {
-                model.LoadAdapterStateDict(state);
-            }
-            finally
-            {
-                foreach (var t in state.Values) t.Dispose();
-            }
+            LoadWeights(model, folder);
             model.eval();
             return (model, info);
         }
@@ -232,6 +225,12 @@ public static class AdapterFiles
     public static void LoadInto(Seq2SeqModel model, string folder, AdapterInfo info)
     {
         model.ApplyPeft(PeftConfig.Parse(info.Spec));
+        LoadWeights(model, folder);
+    }
+
+    /// <summary>Loads <c>adapter_model.safetensors</c> of <paramref name="folder"/> into a model whose configuration is applied.</summary>
+    private static void LoadWeights(IPeftModel model, string folder)
+    {
         var state = Safetensors.LoadStateDict(Path.Combine(folder, WeightsFile));
         try
         {
