@@ -83,8 +83,8 @@ public class Seq2SeqTaskTests
             runner.Refusal(Spec(model: "minilm")));
         Assert.Equal("model 'minilm2minilm' (EncoderDecoder) cannot run task 'sst2' (classification); this build runs classification tasks on: minilm",
             runner.Refusal(Spec("sst2", target: null)));
-        Assert.Equal("model 'bart-large' is not run by this build's trainer; it runs: minilm, minilm2minilm", runner.Refusal(Spec(model: "bart-large")));
-        Assert.Equal("model 'mbart-large-cc25' is not run by this build's trainer; it runs: minilm, minilm2minilm",
+        Assert.Equal("model 'bart-large' is not run by this build's trainer for task 'xsum'; it runs: minilm2minilm", runner.Refusal(Spec(model: "bart-large")));
+        Assert.Equal("model 'mbart-large-cc25' is not run by this build's trainer for task 'wmt16-en-ro'; it runs: minilm2minilm",
             runner.Refusal(Spec("wmt16-en-ro", model: "mbart-large")));
     }
 
