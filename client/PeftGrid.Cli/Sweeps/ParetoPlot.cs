@@ -57,7 +57,7 @@ public static class ParetoPlot
             IntegerTicksOnly = true,
             LabelFormatter = v => $"{Math.Pow(10, v):0.###}%",
         };
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) };
         plot.XLabel("parameters fine-tuned (paper count, % of the model, log scale)");
         plot.YLabel(YLabel(boards));
         plot.Title("PeftGrid: score vs % parameters (dashed: Pareto front)");
