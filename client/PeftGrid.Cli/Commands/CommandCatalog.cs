@@ -17,5 +17,6 @@ public static class CommandCatalog
         // train / eval (PeftGrid.Tasks) and sweep / leaderboard (the grid) register here.
         yield return SweepCommand.Create();
         yield return LeaderboardCommand.Create();
+        yield return DashboardCommand.Create();
     }
 }

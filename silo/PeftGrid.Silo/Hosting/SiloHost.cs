@@ -11,6 +11,7 @@ using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using PeftGrid.Client;
+using PeftGrid.Dashboard;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Workers;
@@ -63,6 +64,13 @@ public static class SiloHost
                 settings.Dashboard.AllowedHosts is { Count: > 0 } hosts ? hosts : [.. DashboardSettings.LoopbackHosts]);
             var app = web.Build();
             app.MapOrleansDashboard();
+            app.MapPeftGridDashboard(settings.Dashboard, new DashboardHostInfo
+            {
+                Kind = "silo", ClusterId = settings.ClusterId, ServiceId = settings.ServiceId,
+                Silo = settings.SiloName ?? $"{Environment.MachineName}-{settings.SiloPort}",
+                Clustering = redis is null ? "localhost clustering" : new ClusterConnection { Redis = redis }.Describe(),
+            });
+            app.MapSiloOperations(settings);
             return app;
         }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], Configuration = config });

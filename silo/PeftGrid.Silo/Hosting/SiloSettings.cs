@@ -1,3 +1,4 @@
+using PeftGrid.Dashboard;
 using PeftGrid.Grains.Runners;
 using PeftGrid.Grains.Workers;
 
@@ -37,7 +38,7 @@ public sealed class SiloSettings
     public FakeRunnerOptions Fake { get; set; } = new();
     /// <summary>Use Orleans Kubernetes hosting (pod name/IP, dead-pod detection; needs the RBAC in k8s/rbac.yaml). Default false.</summary>
     public bool KubernetesHosting { get; set; }
-    /// <summary>Orleans dashboard (section <c>PeftGrid:Dashboard</c>).</summary>
+    /// <summary>The web host of the PeftGrid dashboard and the Orleans dashboard (section <c>PeftGrid:Dashboard</c>).</summary>
     public DashboardSettings Dashboard { get; set; } = new();
     /// <summary>Mutual TLS between silos and for clients (section <c>PeftGrid:Tls</c>); off unless a certificate is set.</summary>
     public TlsSettings Tls { get; set; } = new();
@@ -55,21 +56,4 @@ public sealed class TlsSettings
     public string? CertificatePasswordFile { get; set; }
     /// <summary>The CA certificate (PEM or DER) every remote certificate must chain to; default the system trust store.</summary>
     public string? AuthorityPath { get; set; }
-}
-
-/// <summary>Where the Orleans dashboard listens.</summary>
-public sealed class DashboardSettings
-{
-    /// <summary>Serve the dashboard. Default true for the silo process, false for embedded clusters.</summary>
-    public bool Enabled { get; set; } = true;
-    /// <summary>Bind address. Default 127.0.0.1 (never exposed unless changed).</summary>
-    public string Host { get; set; } = "127.0.0.1";
-    /// <summary>Port. Default 8080.</summary>
-    public int Port { get; set; } = 8080;
-    /// <summary><c>Host</c> header values the dashboard answers (ASP.NET Core host filtering; <c>*.example.org</c> wildcards allowed);
-    /// any other gets 400, which defeats DNS rebinding. Empty (default) = <see cref="LoopbackHosts"/>.</summary>
-    public List<string> AllowedHosts { get; set; } = [];
-
-    /// <summary>The default allowed hosts: loopback names only.</summary>
-    public static IReadOnlyList<string> LoopbackHosts { get; } = ["localhost", "127.0.0.1", "[::1]"];
 }

@@ -26,6 +26,17 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <paramref name="run"/> or a newer run is still there. The scheduler's audit: a false answer sends the cell back to Pending.</summary>
     /// <param name="run">The run the scheduler believes finished.</param>
     Task<bool> VerifyAsync(int run);
+
+    /// <summary>Takes a running cell's progress and curve points (in memory; the accepted result carries the final curve in
+    /// <see cref="TrialResult.Curve"/>). A report of an older lease than the newest one seen (ordered by
+    /// (run, attempt, interruptions)) is ignored; a newer one starts a new curve. Points before <see cref="CurveReport.FromIndex"/>
+    /// that are already held are not added twice; a gap (the grain lost points, e.g. it moved to another silo) adds nothing.</summary>
+    /// <returns>Points now held for the report's lease — the worker sends from there next — or -1 if the report was stale.</returns>
+    Task<int> ReportCurveAsync(CurveReport report);
+
+    /// <summary>The cell's curve from <paramref name="fromIndex"/> on: the live one while a worker reports it (for a run newer than
+    /// the accepted result's), else the accepted result's <see cref="TrialResult.Curve"/>.</summary>
+    Task<CurveView> GetCurveAsync(int fromIndex);
 }
 
 /// <summary>What an <see cref="IExperimentGrain"/> holds.</summary>

@@ -70,6 +70,19 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     /// <summary>Cells pending in the queue now.</summary>
     Task<int> GetQueueDepthAsync();
+
+    /// <summary>Every sweep's status (with <see cref="SweepStatus.Tiers"/>), newest submission first.</summary>
+    Task<IReadOnlyList<SweepStatus>> ListStatusesAsync();
+
+    /// <summary>One page of a sweep's cells, filtered and sorted here (see <see cref="CellQuery"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown sweep, or a limit outside 1–500 or a negative offset.</exception>
+    Task<CellPage> QueryCellsAsync(string sweepId, CellQuery query);
+
+    /// <summary>One cell as the scheduler sees it (results not included), or null if unknown.</summary>
+    Task<CellInfo?> GetCellAsync(string cellId);
+
+    /// <summary>The registered workers (live ones first, then by id), with the cells leased to each and their lease expiries.</summary>
+    Task<IReadOnlyList<WorkerStatus>> ListWorkersAsync();
 }
 
 /// <summary>Reply to <see cref="ISchedulerGrain.ExchangeAsync"/>.</summary>

@@ -16,6 +16,11 @@ public sealed record CellLease
     [Id(3)] public int Attempt { get; init; }
     /// <summary>Lease length, seconds; heartbeat at least every third of it.</summary>
     [Id(4)] public int LeaseSeconds { get; init; }
+    /// <summary>1-based run of the cell (1 + retries).</summary>
+    [Id(5)] public int Run { get; init; } = 1;
+    /// <summary>Interruptions of the cell in this run before this lease. (<see cref="Run"/>, <see cref="Attempt"/>, <see cref="Interruptions"/>)
+    /// grows with every new lease of a cell, so it orders the leases of one cell: a report quoting an older one is stale.</summary>
+    [Id(6)] public int Interruptions { get; init; }
 }
 
 /// <summary>A lease a worker still holds, quoted in heartbeats.</summary>

@@ -104,6 +104,17 @@ public sealed record SweepStatus
     /// <summary>Times a finished cell's result was found missing from storage; each such cell went back to Pending to run again
     /// (its leaderboard entry removed).</summary>
     [Id(17)] public int Lost { get; init; }
+    /// <summary>The cells by budget tier (ascending; explicit sizes last).</summary>
+    [Id(18)] public IReadOnlyList<TierStatus> Tiers { get; init; } = [];
+    /// <summary>Compute spent so far, seconds: the wall time of every finished attempt of the sweep's cells plus the time the
+    /// running ones have run.</summary>
+    [Id(19)] public double ComputeSeconds { get; init; }
+    /// <summary>Compute still needed, seconds: pending and running cells × <see cref="MeanCellSeconds"/>, less the running ones'
+    /// elapsed time (never below 0); null before a cell has finished.</summary>
+    [Id(20)] public double? RemainingComputeSeconds { get; init; }
+    /// <summary>Time to finish, seconds: <see cref="RemainingComputeSeconds"/> over the live workers (at least one); null when
+    /// unknown (no finished cell yet) and 0 when complete.</summary>
+    [Id(21)] public double? EtaSeconds { get; init; }
     /// <summary>No cell is pending or running.</summary>
     public bool IsComplete => Pending == 0 && Running == 0;
     /// <summary>Cells finished in any terminal state (Succeeded, Diverged, Failed, Cancelled).</summary>
@@ -149,6 +160,16 @@ public sealed record CellInfo
     [Id(8)] public int Interruptions { get; init; }
     /// <summary>1-based run: 1 + times the cell was rerun with <see cref="ISchedulerGrain.RetryAsync"/>.</summary>
     [Id(9)] public int Run { get; init; } = 1;
+    /// <summary>Primary metric value of the accepted result (accuracy as a fraction; ROUGE/BLEU in points), null without one.</summary>
+    [Id(10)] public double? Score { get; init; }
+    /// <summary>Name of <see cref="Score"/>'s metric, e.g. <c>accuracy</c>.</summary>
+    [Id(11)] public string? Metric { get; init; }
+    /// <summary>Duration, seconds: the finished attempt's wall time, or how long the running attempt has run; 0 when pending.</summary>
+    [Id(12)] public double Seconds { get; init; }
+    /// <summary>When the current attempt was leased (UTC), null if never.</summary>
+    [Id(13)] public DateTime? StartedAtUtc { get; init; }
+    /// <summary>When the cell finished (UTC), null if it has not.</summary>
+    [Id(14)] public DateTime? FinishedAtUtc { get; init; }
 }
 
 /// <summary>Which finished cells of a sweep <see cref="ISchedulerGrain.RetryAsync"/> runs again; neither flag = both.</summary>

@@ -14,6 +14,8 @@ public sealed record TrialProgress
     [Id(3)] public double ExamplesPerSecond { get; init; }
     /// <summary>1-based current epoch.</summary>
     [Id(4)] public int Epoch { get; init; }
+    /// <summary>Curve points taken since the previous report, oldest first (each point is reported once; empty when none).</summary>
+    [Id(5)] public IReadOnlyList<CurvePoint> Points { get; init; } = [];
 }
 
 /// <summary>

@@ -96,4 +96,6 @@ public sealed record TrialResult
     /// <summary>Seq2seq only: how the reported metrics were generated (decoding settings, metric signatures) and a few sample
     /// outputs; the <c>generation</c> object of result.json. Null for classification and for a trial that ended before evaluating.</summary>
     [Id(20)] public GenerationReport? Generation { get; init; }
+    /// <summary>The training curve (loss per logging step, each dev metric per evaluation), in order; empty when not recorded.</summary>
+    [Id(21)] public IReadOnlyList<CurvePoint> Curve { get; init; } = [];
 }

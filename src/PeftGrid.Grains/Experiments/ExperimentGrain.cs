@@ -73,6 +73,12 @@ public sealed class ExperimentGrain(
         return store.State.Result is not null && store.State.ResultRun >= run;
     }
 
+    /// <inheritdoc/>
+    public Task<int> ReportCurveAsync(CurveReport report) => throw new NotImplementedException("issue 11: grid helper");
+
+    /// <inheritdoc/>
+    public Task<CurveView> GetCurveAsync(int fromIndex) => throw new NotImplementedException("issue 11: grid helper");
+
     private ExperimentSnapshot Snapshot() => new()
     {
         Spec = store.State.Spec, Result = store.State.Result, Attempts = store.State.Attempts,

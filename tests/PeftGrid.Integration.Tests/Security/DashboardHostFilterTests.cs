@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using PeftGrid.Integration.Tests;
+using PeftGrid.Dashboard;
 using PeftGrid.Silo.Hosting;
 using Xunit;
 
