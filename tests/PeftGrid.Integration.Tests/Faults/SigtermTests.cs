@@ -19,19 +19,17 @@ public sealed class SigtermTests(ITestOutputHelper output)
     /// <summary>Kubernetes' default <c>terminationGracePeriodSeconds</c> (k8s/silo.yaml gives 60).</summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(30);
 
-    private static readonly Dictionary<string, string> LongCells = new()
-    {
-        ["PeftGrid__Fake__CellMilliseconds"] = "60000",
-        ["PeftGrid__Workers__Devices__1"] = "cpu:0", // one worker per silo
-    };
+    private static readonly Dictionary<string, string> LongCells = new() { ["PeftGrid__Fake__CellMilliseconds"] = "60000" };
+
+    private static readonly Dictionary<string, string> OneWorker = new(LongCells) { ["PeftGrid__Workers__Devices__1"] = "cpu:0" };
 
     [Fact]
     public async Task TheRunningCellRunsElsewhereWithinSecondsAndTheSiloExitsWithinTheGracePeriod()
     {
         await using var c = new FaultCluster(output);
         await c.StartRedisAsync();
-        // Silo a starts alone: the scheduler activates there and a's worker takes the one 60 s cell (lease 60 s).
-        var a = (await c.StartSilosAsync(LongCells, true, "sig-a"))[0];
+        // Silo a starts alone: the scheduler activates there and a's one worker takes the one 60 s cell (lease 60 s).
+        var a = (await c.StartSilosAsync(OneWorker, true, "sig-a"))[0];
         var sweep = FaultCluster.Sweep("sigterm", 1, leaseSeconds: 60);
         var cellId = sweep.Cells[0].CellId;
         await using (var client = await c.ConnectAsync())
@@ -62,5 +60,14 @@ public sealed class SigtermTests(ITestOutputHelper output)
         var cell = (await after.Cluster.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler).GetCellAsync(cellId))!;
         Assert.Equal((CellStatus.Running, "sig-b/cpu:0", 1, 1), (cell.Status, cell.Worker, cell.Interruptions, cell.Attempts)); // no attempt used
         Assert.Contains("worker sig-a/cpu:0 stopped and handed the cell back", cell.Error);
+
+        // The scheduler deactivated cleanly with sig-a, so its new activation leases at once (no restart grace, which would
+        // hold every lease for half the longest lease, 30 s): a sweep submitted now runs on sig-b's idle worker within seconds.
+        var next = FaultCluster.Sweep("after-sigterm", 1, leaseSeconds: 60);
+        var submitted = Stopwatch.StartNew();
+        Assert.Equal(1, (await after.SubmitAsync(next)).Added);
+        await RedisLossTests.Until(() => Task.FromResult(c.Runs().Any(r => r is ("start", _, _) && r.Cell == next.Cells[0].CellId && r.Pid == b.Process.Id)), TimeSpan.FromSeconds(60), "next sweep running on sig-b");
+        output.WriteLine($"SIGTERM: a sweep submitted after sig-a exited ran {submitted.Elapsed.TotalSeconds:F1} s later");
+        Assert.True(submitted.Elapsed < RequeueBound, $"a new cell waited {submitted.Elapsed.TotalSeconds:F1} s for a lease after the scheduler moved");
     }
 }
