@@ -106,11 +106,11 @@ public sealed record SweepStatus
     [Id(17)] public int Lost { get; init; }
     /// <summary>The cells by budget tier (ascending; explicit sizes last).</summary>
     [Id(18)] public IReadOnlyList<TierStatus> Tiers { get; init; } = [];
-    /// <summary>Compute spent so far, seconds: the wall time of every finished attempt of the sweep's cells plus the time the
-    /// running ones have run.</summary>
+    /// <summary>Compute spent so far, seconds: the wall time of every finished attempt of the sweep's cells (as its worker reported
+    /// it, any outcome, every run; an attempt whose lease expired reports none) plus the time the running ones have run.</summary>
     [Id(19)] public double ComputeSeconds { get; init; }
     /// <summary>Compute still needed, seconds: pending and running cells × <see cref="MeanCellSeconds"/>, less the running ones'
-    /// elapsed time (never below 0); null before a cell has finished.</summary>
+    /// elapsed time (each running cell's rest never below 0); null before a cell has finished.</summary>
     [Id(20)] public double? RemainingComputeSeconds { get; init; }
     /// <summary>Time to finish, seconds: <see cref="RemainingComputeSeconds"/> over the live workers (at least one); null when
     /// unknown (no finished cell yet) and 0 when complete.</summary>
