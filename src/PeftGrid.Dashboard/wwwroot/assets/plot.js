@@ -66,11 +66,12 @@ PG.plot = (() => {
 
   /**
    * Draws a training curve into `svg` (replacing its content): a path.loss-line of the loss points (x = step) and
-   * circle.eval-point per dev-metric evaluation, on the right axis (an eval `loss` shares the left axis).
+   * circle.eval-point per dev-metric evaluation, on the right axis (an eval `loss` shares the left axis); x spans at least
+   * `totalSteps` (the whole run, for a live curve).
    */
-  function curve(svg, loss, evals) {
+  function curve(svg, loss, evals, totalSteps) {
     svg.replaceChildren();
-    const steps = loss.map(p => p.step).concat(evals.map(p => p.step));
+    const steps = loss.map(p => p.step).concat(evals.map(p => p.step), [totalSteps || 0]);
     const x = linear([0, Math.max(1, ...steps.filter(Number.isFinite))], [M.l, W - M.r]);
     const evalLoss = evals.filter(p => p.name === 'loss'), evalMetric = evals.filter(p => p.name !== 'loss');
     const y = linear(extent(loss.map(p => PG.num(p.value)).concat(evalLoss.map(p => PG.num(p.value)))), [H - M.b, M.t]);
