@@ -18,8 +18,9 @@ namespace PeftGrid.Dashboard.Tests.Api;
 /// optionally with a token, and an HTTP client of it.</summary>
 public sealed class ApiSilo : IAsyncDisposable
 {
-    private ApiSilo(IHost host, int port)
+    private ApiSilo(IHost host, int port, int gatewayPort)
     {
+        GatewayPort = gatewayPort;
         Host = host;
         Port = port;
         Client = host.Services.GetRequiredService<IClusterClient>();
@@ -28,6 +29,8 @@ public sealed class ApiSilo : IAsyncDisposable
 
     public IHost Host { get; }
     public int Port { get; }
+    /// <summary>The silo's gateway port on 127.0.0.1 (for <c>peftgrid dashboard --gateway-port</c>).</summary>
+    public int GatewayPort { get; }
     public IClusterClient Client { get; }
     public HttpClient Http { get; }
     public ISchedulerGrain Scheduler => Client.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler);
@@ -43,7 +46,7 @@ public sealed class ApiSilo : IAsyncDisposable
         }
         var host = SiloHost.Build([], cfg, new FakeTrialRunner(fake));
         await host.StartAsync();
-        return new ApiSilo(host, port);
+        return new ApiSilo(host, port, int.Parse(cfg["PeftGrid:GatewayPort"]!, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The configuration of a localhost silo with the dashboard on <paramref name="port"/>, whatever the environment says.</summary>
