@@ -34,8 +34,13 @@ PG.views.board = {
       tip.style.top = ev.clientY + 14 + 'px';
     };
 
+    let colors = new Map();
+    const colorOf = f => colors.get(f) || PG.plot.color(0);
+    const wrapAtCommas = m => m.replace(/,/g, ',\u200b'); // lets lora-attn[r=49,alpha=98] wrap inside its brackets
+
     function render() {
       const tiers = view.tiers;
+      colors = new Map([...new Set(tiers.flatMap(t => t.rows.map(r => family(r.method))))].sort().map((f, i) => [f, PG.plot.color(i)]));
       if (!tiers.some(t => tierLabel(t.tier) === selected)) selected = tiers.length ? tierLabel(tiers[0].tier) : null;
       tabs.replaceChildren(...tiers.map(t => {
         const label = tierLabel(t.tier);
@@ -47,7 +52,7 @@ PG.views.board = {
       const rows = tier ? tier.rows : [];
       tbody.replaceChildren(...(rows.length ? rows.map(r => el('tr', { dataset: { method: r.method, pareto: r.pareto }, class: r.pareto ? 'pareto-row' : '' },
         el('td', { class: 'num' }, r.rank || '—'),
-        el('td', { class: 'method' }, el('span', { class: 'swatch', style: `background:${PG.plot.color(family(r.method))}` }), el('span', { class: 'mono', title: `${r.resolvedMethod}\ntraining profile ${r.profile}` }, r.method)),
+        el('td', { class: 'method' }, el('span', { class: 'swatch', style: `background:${colorOf(family(r.method))}` }), el('span', { class: 'mono', title: `${r.resolvedMethod}\ntraining profile ${r.profile}` }, wrapAtCommas(r.method))),
         el('td', { class: 'num' }, `${fmt.score(r.mean)} ± ${fmt.score(r.std)}`, r.diverged ? el('div', { class: 'sub warn' }, `${r.diverged} diverged`) : null),
         el('td', { class: 'num' }, r.seeds),
         el('td', { class: 'num', title: `paper count ${fmt.int(r.paperCount)} · trainable ${fmt.int(r.trainableCount)}` }, fmt.pct(r.percent)),
@@ -55,14 +60,14 @@ PG.views.board = {
         el('td', { class: 'pareto-mark' }, r.pareto ? '★' : ''))) : [el('tr', { class: 'empty' }, el('td', { colspan: 7 }, 'No finished cells in this tier yet.'))]));
       const all = tiers.flatMap(t => t.rows.map(r => ({ r, label: tierLabel(t.tier) })));
       const points = all.filter(({ r }) => r.seeds > 0).map(({ r, label }) => ({
-        x: r.percent, y: PG.num(r.mean), err: PG.num(r.std) || 0, label: r.method, color: PG.plot.color(family(r.method)), row: r,
+        x: r.percent, y: PG.num(r.mean), err: PG.num(r.std) || 0, label: r.method, color: colorOf(family(r.method)), row: r,
         series: family(r.method), cls: label === selected ? 'current' : 'other', data: { tier: label, family: family(r.method) },
         title: `${r.method} · tier ${label} · ${fmt.score(r.mean)} ± ${fmt.score(r.std)} · ${fmt.pct(r.percent)} params`,
       })).sort((a, b) => (a.cls === 'current') - (b.cls === 'current')); // the selected tier's markers on top
       const front = (view.pareto || []).map(r => ({ x: r.percent, y: PG.num(r.mean) }));
       PG.plot.scatter(svg, points, front, { x: 'parameters (% of the model, log scale)', y: view.metric, yFormat: v => fmt.score(v) }, hover);
       const families = [...new Set(all.map(({ r }) => family(r.method)))].sort();
-      legend.replaceChildren(...families.map(m => el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${PG.plot.color(m)}` }), m)),
+      legend.replaceChildren(...families.map(m => el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${colorOf(m)}` }), m)),
         el('span', { class: 'legend-item' }, el('span', { class: 'key pareto' }), 'Pareto front'));
     }
 

@@ -130,12 +130,10 @@ PG.plot = (() => {
     }
   }
 
-  /** A stable colour per method name (hue from a hash of the name). */
-  function color(name) {
-    let h = 0;
-    for (const ch of name) h = (h * 31 + ch.codePointAt(0)) >>> 0;
-    return `hsl(${h % 360} 62% 46%)`;
-  }
+  // Tableau 10: distinguishable categorical colours.
+  const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+  /** Colour of the i-th series; past the palette, a hue from the golden angle. */
+  const color = i => (i < PALETTE.length ? PALETTE[i] : `hsl(${(i * 137.5) % 360} 55% 45%)`);
 
   return { s, svgRoot, curve, scatter, color };
 })();
