@@ -9,7 +9,8 @@
 #      apt pin and installs only `libstdc++6` from it (this pulls libc6 2.41, verified to work).
 #   2. redis-server (Debian package), used by the integration tests and by Redis clustering.
 #   3. sentencepiece (spm_train), used by the tests to train a small stand-in for mBART's SentencePiece model.
-#   4. the .NET 10 SDK on PATH (it is not installed here: the script fails with a clear message).
+#   4. chromium (Debian/Ubuntu package at /usr/bin/chromium), driven headless by the dashboard's browser tests (no browser download).
+#   5. the .NET 10 SDK on PATH (it is not installed here: the script fails with a clear message).
 set -euo pipefail
 
 say() { printf 'eng/setup: %s\n' "$*"; }
@@ -97,7 +98,17 @@ else
   run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sentencepiece >/dev/null || die "apt-get install sentencepiece failed"
 fi
 
-# 4. .NET SDK
+# 4. chromium: the dashboard's browser tests (tests/PeftGrid.Dashboard.Tests/Browser) drive /usr/bin/chromium headless through CDP
+if [ -x /usr/bin/chromium ]; then
+  say "chromium present ($(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')): nothing to do"
+else
+  apt_update_once
+  say "installing chromium"
+  run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
+  [ -x /usr/bin/chromium ] || die "chromium installed but /usr/bin/chromium is missing"
+fi
+
+# 5. .NET SDK
 if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks | grep -q '^10\.'; then
   say ".NET SDK $(dotnet --version) present: nothing to do"
 else

@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +10,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using PeftGrid.Client;
 using PeftGrid.Dashboard;
+using PeftGrid.Dashboard.Hosting;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Workers;
@@ -34,7 +33,8 @@ public static class SiloHost
     /// <param name="args">Command-line configuration (<c>--PeftGrid:SiloPort 11112</c>).</param>
     /// <param name="overrides">Configuration applied last (embedded clusters, tests).</param>
     /// <param name="runner">The trial runner; null = from <see cref="SiloSettings.Runner"/>.</param>
-    /// <exception cref="ArgumentException">A setting is invalid, e.g. several devices for the torch runner
+    /// <exception cref="ArgumentException">A setting is invalid, e.g. a non-loopback dashboard host without a token
+    /// (<see cref="DashboardAccess.Resolve"/>), several devices for the torch runner
     /// (<see cref="RunnerFactory.CheckDevices"/>), both a Redis connection string and file at one level, or an unreadable certificate.</exception>
     /// <exception cref="FileNotFoundException">A configured secret or certificate file does not exist.</exception>
     public static IHost Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, ITrialRunner? runner = null)
@@ -57,11 +57,9 @@ public static class SiloHost
         {
             var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
             web.Configuration.AddConfiguration(config);
-            web.WebHost.UseUrls($"http://{settings.Dashboard.Host}:{settings.Dashboard.Port}");
+            // The start-up check (non-loopback without a token is refused), bind address, host filtering, the token.
+            web.AddPeftGridDashboard(settings.Dashboard);
             Configure(web, settings, redis, tls, runner);
-            // Host filtering (the middleware is part of the web host defaults): a DNS-rebinding page gets 400.
-            web.Services.Configure<HostFilteringOptions>(o => o.AllowedHosts =
-                settings.Dashboard.AllowedHosts is { Count: > 0 } hosts ? hosts : [.. DashboardSettings.LoopbackHosts]);
             var app = web.Build();
             app.MapOrleansDashboard();
             app.MapPeftGridDashboard(settings.Dashboard, new DashboardHostInfo

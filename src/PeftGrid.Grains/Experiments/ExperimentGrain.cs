@@ -26,10 +26,13 @@ public sealed class ExperimentState
     public int ResultRun => Result is null ? 0 : Math.Max(1, Run);
 }
 
-/// <summary>One grid cell and its one result per run (see <see cref="IExperimentGrain"/>).</summary>
+/// <summary>One grid cell and its one result per run (see <see cref="IExperimentGrain"/>), and the live training curve of the
+/// lease running it (in memory only: <see cref="LiveCurve"/>).</summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", GrainKeys.Storage)] IPersistentState<ExperimentState> store, TimeProvider time) : Grain, IExperimentGrain
 {
+    private readonly LiveCurve live = new();
+
     /// <inheritdoc/>
     public async Task<bool> RecordAsync(TrialSpec spec, TrialResult result, int attempts, int run)
     {
@@ -74,10 +77,36 @@ public sealed class ExperimentGrain(
     }
 
     /// <inheritdoc/>
-    public Task<int> ReportCurveAsync(CurveReport report) => throw new NotImplementedException("issue 11: grid helper");
+    public Task<int> ReportCurveAsync(CurveReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        // A report for a run whose result is already accepted comes from a lease that is over.
+        var held = report.Run <= store.State.ResultRun ? -1 : live.Take(report, time.GetUtcNow().UtcDateTime);
+        return Task.FromResult(held);
+    }
 
     /// <inheritdoc/>
-    public Task<CurveView> GetCurveAsync(int fromIndex) => throw new NotImplementedException("issue 11: grid helper");
+    public Task<CurveView> GetCurveAsync(int fromIndex)
+    {
+        if (fromIndex < 0)
+        {
+            throw new ArgumentException($"fromIndex must be ≥ 0 (got {fromIndex})");
+        }
+        if (live.Run > store.State.ResultRun)
+        {
+            return Task.FromResult(live.View(fromIndex));
+        }
+        if (store.State.Result is not { } result)
+        {
+            return Task.FromResult(new CurveView());
+        }
+        var curve = result.Curve;
+        return Task.FromResult(new CurveView
+        {
+            Run = store.State.ResultRun, Attempt = store.State.Attempts, Live = false, Total = curve.Count,
+            Points = fromIndex >= curve.Count ? [] : curve.Skip(fromIndex).ToList(), Worker = result.Worker,
+        });
+    }
 
     private ExperimentSnapshot Snapshot() => new()
     {

@@ -12,6 +12,8 @@ public sealed class FakeRunnerOptions
 {
     /// <summary>Wall time of one trial, milliseconds (≥ 0). Default 50.</summary>
     public int CellMilliseconds { get; set; } = 50;
+    /// <summary>Interval between the training-loss points a running trial reports, milliseconds (≥ 1). Default 100.</summary>
+    public int CurveMilliseconds { get; set; } = 100;
     /// <summary>A cell whose method contains any of these substrings always fails.</summary>
     public List<string> FailMethods { get; set; } = [];
     /// <summary>A cell whose task is one of these is refused at submission (the fake cluster's <see cref="FakeTrialRunner.Admission"/>).</summary>
@@ -44,9 +46,11 @@ public sealed class FakeRunnerOptions
 }
 
 /// <summary>
-/// A deterministic stand-in for the torch runner, used only by scheduling tests, benchmarks and the silo-kill test:
-/// sleeps <see cref="FakeRunnerOptions.CellMilliseconds"/>, then returns an accuracy derived from the spec's hash and, like the
-/// torch runner, a training block (<see cref="TrainingOf"/>).
+/// A deterministic stand-in for the torch runner, used only by scheduling tests, benchmarks, the dashboard and the silo-kill
+/// tests: sleeps <see cref="FakeRunnerOptions.CellMilliseconds"/>, reporting a decreasing training-loss point every
+/// <see cref="FakeRunnerOptions.CurveMilliseconds"/> (<see cref="LossAt"/>) and, at the end, an evaluation point of its accuracy;
+/// then returns an accuracy derived from the spec's hash, the whole curve and, like the torch runner, a training block
+/// (<see cref="TrainingOf"/>).
 /// Counts runs per cell in <see cref="Runs"/> (per process) and optionally in a run log file. Its capabilities come
 /// from the options (every task and model by default).
 /// </summary>
@@ -88,18 +92,16 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
         var id = spec.CellId;
         Log("start", id, device);
         var started = DateTime.UtcNow;
+        var curve = new List<CurvePoint>();
+        var steps = Math.Max(1, (Options.CellMilliseconds + Options.CurveMilliseconds - 1) / Math.Max(1, Options.CurveMilliseconds));
         try
         {
-            if (Options.CellMilliseconds > 0)
-            {
-                await Task.Delay(Options.CellMilliseconds, cancellationToken);
-            }
+            await TrainAsync(steps, curve, progress, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            return Build(spec, TrialStatus.Cancelled, "cancelled", started);
+            return Build(spec, TrialStatus.Cancelled, "cancelled", started) with { Curve = curve };
         }
-        progress?.Report(new TrialProgress { Step = 1, TotalSteps = 1, Loss = 0.5, ExamplesPerSecond = 1000, Epoch = 1 });
         Runs.AddOrUpdate(id, 1, (_, n) => n + 1);
         Log("end", id, device);
         if (Options.HoldSeeds.Contains(spec.Seed))
@@ -107,7 +109,36 @@ public sealed class FakeTrialRunner(FakeRunnerOptions options) : ITrialRunner
             Log("hold", id, device);
             await Task.Delay(Options.HoldMilliseconds, CancellationToken.None); // the result is held even if cancelled: a handoff, not a run
         }
-        return Outcome(spec, started);
+        var outcome = Outcome(spec, started);
+        if (outcome.Metrics.TryGetValue("accuracy", out var accuracy))
+        {
+            var eval = new CurvePoint { Kind = CurveKind.Evaluation, Step = steps, Epoch = 1, Seconds = (DateTime.UtcNow - started).TotalSeconds, Name = "accuracy", Value = accuracy };
+            curve.Add(eval);
+            progress?.Report(new TrialProgress { Step = steps, TotalSteps = steps, Loss = LossAt(steps, steps), ExamplesPerSecond = 1000, Epoch = 1, Points = [eval] });
+        }
+        return outcome with { Curve = curve };
+    }
+
+    /// <summary>The fake training loss after <paramref name="step"/> of <paramref name="steps"/>: from 0.7 down to 0.25.</summary>
+    public static double LossAt(long step, long steps) => 0.25 + 0.45 * Math.Exp(-3.0 * step / Math.Max(1, steps));
+
+    /// <summary>Sleeps the cell's time in <paramref name="steps"/> steps of about <see cref="FakeRunnerOptions.CurveMilliseconds"/>,
+    /// one loss point (reported, and added to <paramref name="curve"/>) after each.</summary>
+    private async Task TrainAsync(int steps, List<CurvePoint> curve, IProgress<TrialProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var step = 1; step <= steps; step++)
+        {
+            var due = Options.CellMilliseconds * (long)step / steps;
+            var wait = due - clock.ElapsedMilliseconds;
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(wait), cancellationToken);
+            }
+            var point = new CurvePoint { Kind = CurveKind.Loss, Step = step, Epoch = (double)step / steps, Seconds = clock.Elapsed.TotalSeconds, Name = "loss", Value = LossAt(step, steps) };
+            curve.Add(point);
+            progress?.Report(new TrialProgress { Step = step, TotalSteps = steps, Loss = point.Value, ExamplesPerSecond = 1000, Epoch = 1, Points = [point] });
+        }
     }
 
     private TrialResult Outcome(TrialSpec spec, DateTime started)

@@ -19,7 +19,8 @@ internal sealed record Final(CellRecord Cell, TrialResult Result, double Wall);
 /// <item>A cell being finalized (<c>finalizing</c>) is Running with no lease: reports are duplicates, heartbeats are told it is lost.</item>
 /// </list>
 /// </summary>
-internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<string, bool> finalizing, ILogger logger)
+/// <remarks><paramref name="expired"/> is told the worker of every lease that expires (the scheduler counts them per worker).</remarks>
+internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<string, bool> finalizing, ILogger logger, Action<string>? expired = null)
 {
     /// <summary>Leases up to <paramref name="max"/> of the oldest pending cells <paramref name="covers"/> accepts to the worker.</summary>
     public List<CellLease> Lease(string workerId, int max, Func<CellNeed, bool> covers)
@@ -35,8 +36,13 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
             cell.Attempts++;
             cell.Worker = workerId;
             cell.Adoptable = false;
+            cell.LeasedAtUtc = leases.Now;
             cell.Token = leases.Grant(cell.Id, workerId, cell.LeaseSeconds);
-            granted.Add(new CellLease { CellId = cell.Id, Spec = cell.Spec, Token = cell.Token, Attempt = cell.Attempts, LeaseSeconds = cell.LeaseSeconds });
+            granted.Add(new CellLease
+            {
+                CellId = cell.Id, Spec = cell.Spec, Token = cell.Token, Attempt = cell.Attempts, LeaseSeconds = cell.LeaseSeconds,
+                Run = cell.Run, Interruptions = cell.Interruptions,
+            });
         }
         return granted;
     }
@@ -106,6 +112,7 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
             Adopt(cell, workerId, c.Token);
         }
         leases.Revoke(c.Token);
+        table.AddSpent(cell, c.WallSeconds);
         PeftGridTelemetry.CellDuration.Record(c.WallSeconds);
         switch (c.Result.Status)
         {
@@ -138,6 +145,7 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
                 continue;
             }
             PeftGridTelemetry.LeaseExpiries.Add(1);
+            expired?.Invoke(lease.WorkerId);
             Interrupt(cell, $"lease expired: worker {lease.WorkerId} missed its heartbeats", lease.WorkerId, out var final);
             if (final is not null)
             {
@@ -236,7 +244,9 @@ internal sealed class CellDispatcher(CellTable table, LeaseBook leases, Func<str
         {
             table.SetStatus(cell, CellStatus.Running);
             cell.Attempts++;
+            cell.LeasedAtUtc = leases.Now;
         }
+        cell.LeasedAtUtc ??= leases.Now;
         cell.Worker = workerId;
         cell.Token = token;
         cell.Adoptable = false;

@@ -37,6 +37,7 @@ internal sealed class CellTable(Action<CellRecord> touch)
         }
         cell.Run = Math.Max(1, cell.Run);
         cell.Need = CellNeed.Of(cell.Spec);
+        cell.TierLabel = TierStatus.LabelOf(cell.Spec.BudgetPercent);
         Cells[cell.Id] = cell;
         Boards.Add(GrainKeys.Leaderboard(cell.Spec.Task, cell.Spec.Model));
         if (cell.Status == CellStatus.Pending)
@@ -85,6 +86,9 @@ internal sealed class CellTable(Action<CellRecord> touch)
             {
                 s.ByStatus[(int)old]--;
                 s.ByStatus[(int)status]++;
+                var tier = s.TierOf(cell).ByStatus;
+                tier[(int)old]--;
+                tier[(int)status]++;
                 if (old == CellStatus.Pending || status == CellStatus.Pending)
                 {
                     s.AddPending(cell.Need, old == CellStatus.Pending ? -1 : 1);
@@ -149,6 +153,21 @@ internal sealed class CellTable(Action<CellRecord> touch)
             }
         }
         cell.WallSeconds = seconds;
+    }
+
+    /// <summary>Adds <paramref name="seconds"/> of compute to the cell's <see cref="CellRecord.SpentSeconds"/>, keeping its sweeps' sums in step.</summary>
+    public void AddSpent(CellRecord cell, double seconds)
+    {
+        if (seconds <= 0 || !double.IsFinite(seconds))
+        {
+            return;
+        }
+        foreach (var s in cell.Sweeps)
+        {
+            s.SpentSum += seconds;
+        }
+        cell.SpentSeconds += seconds;
+        touch(cell);
     }
 
     /// <summary>Marks the cell changed.</summary>

@@ -61,6 +61,9 @@ internal sealed class LeaseBook(TimeProvider time)
     /// <summary>True if <paramref name="token"/> is a lease restored after a restart and not heartbeated since.</summary>
     public bool IsRestored(string token) => leases.TryGetValue(token, out var lease) && lease.Restored;
 
+    /// <summary>Every lease held (token → lease); do not change the book while enumerating.</summary>
+    public IReadOnlyDictionary<string, Lease> All => leases;
+
     /// <summary>The lease <paramref name="token"/>, if held.</summary>
     public Lease? Find(string token) => leases.GetValueOrDefault(token);
 

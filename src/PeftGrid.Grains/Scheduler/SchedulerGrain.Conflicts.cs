@@ -125,6 +125,8 @@ public sealed partial class SchedulerGrain
         cell.FinishedAtUtc = stored.FinishedAtUtc;
         cell.Ranked = stored.Ranked;
         cell.CancelRequested = stored.CancelRequested;
+        (cell.LeasedAtUtc, cell.Score, cell.Metric) = (stored.LeasedAtUtc, stored.Score, stored.Metric);
+        table.AddSpent(cell, stored.SpentSeconds - cell.SpentSeconds);
         CellTable.SetWall(cell, stored.WallSeconds);
         if (cell.Status == CellStatus.Pending)
         {

@@ -45,6 +45,12 @@ public sealed partial class SchedulerGrain
             CellTable.SetWall(cell, f.Wall);
             cell.Worker = f.Result.Worker ?? cell.Worker;
             cell.Error = status == CellStatus.Succeeded ? null : f.Result.Error;
+            var primary = LeaderboardMath.Primary(f.Result.Metrics, cell.Spec.Task);
+            (cell.Score, cell.Metric) = (primary?.Value, primary?.Name);
+            if (!f.Adopted && f.Result.Worker is { } worker)
+            {
+                workers.CountAccepted(worker);
+            }
             cell.Attempts = f.Attempts;
             cell.Ranked = true;
             cell.Adoptable = false;

@@ -12,11 +12,7 @@ public sealed partial class SchedulerGrain
     {
         var sweep = Find(sweepId);
         var now = leases.Now;
-        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(table.Find).OfType<CellRecord>().Select(c => new CellInfo
-        {
-            CellId = c.Id, Spec = c.Spec, Status = c.Status, Attempts = c.Attempts, Error = c.Error, Worker = c.Worker,
-            Waiting = c.Status == CellStatus.Pending ? workers.Gap(c.Need, now) : null, Interruptions = c.Interruptions, Run = c.Run,
-        }).ToList();
+        IReadOnlyList<CellInfo> list = sweep.Record.CellIds.Select(table.Find).OfType<CellRecord>().Select(c => InfoOf(c, now)).ToList();
         return Task.FromResult(list);
     }
 
@@ -37,6 +33,8 @@ public sealed partial class SchedulerGrain
     private SweepStatus StatusOf(SweepCounters sweep)
     {
         var n = sweep.ByStatus;
+        var live = workers.LiveCount(leases.Now);
+        var (compute, remaining, eta) = CellQueries.Compute(sweep, table, leases, live);
         return new SweepStatus
         {
             SweepId = sweep.Record.Id, Name = sweep.Record.Name, Total = sweep.Members.Count,
@@ -47,7 +45,8 @@ public sealed partial class SchedulerGrain
             MeanCellSeconds = sweep.WallCount == 0 ? 0 : sweep.WallSum / sweep.WallCount,
             Boards = sweep.Boards.ToList(),
             Waiting = Waiting(sweep),
-            Workers = workers.LiveCount(leases.Now),
+            Workers = live,
+            Tiers = CellQueries.Tiers(sweep), ComputeSeconds = compute, RemainingComputeSeconds = remaining, EtaSeconds = eta,
         };
     }
 

@@ -160,6 +160,7 @@ public sealed partial class SchedulerGrain
         cell.Error = null;
         cell.Ranked = false;
         cell.FinishedAtUtc = null;
+        (cell.Score, cell.Metric, cell.LeasedAtUtc) = (null, null, null);
         CellTable.SetWall(cell, 0);
     }
 

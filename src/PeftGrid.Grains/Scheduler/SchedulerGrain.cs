@@ -64,7 +64,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         table = new CellTable(c => chunks.MarkDirty(c.Chunk));
         leases = new LeaseBook(time);
         sink = new ResultSink(new Targets(this), time, logger);
-        dispatcher = new CellDispatcher(table, leases, sink.Holds, logger);
+        dispatcher = new CellDispatcher(table, leases, sink.Holds, logger, workers.CountExpiry);
         lastAuditUtc = leases.Now;
     }
 
@@ -79,7 +79,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         chunks = new StateChunks<CellChunk>(storage, this.GetGrainId(), "scheduler-cells");
         await chunks.LoadAsync(State.ChunkCount);
         Load();
-        dispatcher.Restore(table.Cells.Values.OrderBy(c => c.QueuedAtUtc));
+        // After a clean deactivation every lease granted is in storage: no worker holds a lease this activation cannot know.
+        dispatcher.Restore(table.Cells.Values.OrderBy(c => c.QueuedAtUtc), grace: !State.Clean);
+        if (State.Clean)
+        {
+            State.Clean = false;
+            metaDirty = true;
+        }
         await ReconcileAsync();
         lastAuditUtc = DateTime.MinValue; // the first tick audits every finished cell, in the background
         if (Dirty)
@@ -128,9 +134,16 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         timer?.Dispose();
-        if (Dirty)
+        State.Clean = true; // the final write below records every lease: the next activation may lease at once
+        metaDirty = true;
+        try
         {
             await FlushAsync();
+        }
+        catch
+        {
+            State.Clean = false;
+            throw;
         }
         await base.OnDeactivateAsync(reason, cancellationToken);
     }

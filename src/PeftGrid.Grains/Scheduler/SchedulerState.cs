@@ -16,6 +16,9 @@ public sealed class SchedulerState
     [Id(1)] public Dictionary<string, SweepRecord> Sweeps { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Cell chunks known to exist when this record was written (later ones are found by probing).</summary>
     [Id(2)] public int ChunkCount { get; set; }
+    /// <summary>Written by an activation that deactivated cleanly (every lease it granted is in storage): the next activation
+    /// needs no grace period before leasing; cleared by the next write.</summary>
+    [Id(3)] public bool Clean { get; set; }
 }
 
 /// <summary>One persisted chunk of scheduler cells (storage record <c>scheduler-cells-N</c>).</summary>
@@ -68,6 +71,14 @@ public sealed class CellRecord
     [Id(17)] public int Lost { get; set; }
     /// <summary>Lease token of the attempt whose result made the cell final (a repeat of that report is a duplicate; any other token is rejected).</summary>
     [Id(18)] public string? FinalToken { get; set; }
+    /// <summary>When the current (or last) attempt was leased, UTC; null if never.</summary>
+    [Id(19)] public DateTime? LeasedAtUtc { get; set; }
+    /// <summary>Primary metric value of the accepted result (<see cref="PeftGrid.Grains.Leaderboard.LeaderboardMath.Primary"/>), null without one.</summary>
+    [Id(20)] public double? Score { get; set; }
+    /// <summary>Name of <see cref="Score"/>'s metric.</summary>
+    [Id(21)] public string? Metric { get; set; }
+    /// <summary>Wall time of every attempt a worker reported (any outcome, every run), seconds: the compute the cell used.</summary>
+    [Id(22)] public double SpentSeconds { get; set; }
 
     /// <summary>Index of the chunk holding it (in memory only).</summary>
     [NonSerialized] internal int Chunk;
@@ -80,6 +91,8 @@ public sealed class CellRecord
     /// <summary>Not leased by this activation since it restored the cell after a restart: a worker quoting any token may
     /// adopt it (in memory only).</summary>
     [NonSerialized] internal bool Adoptable;
+    /// <summary>Its budget tier's label (<see cref="TierStatus.LabelOf"/>; in memory only, derived from <see cref="Spec"/>).</summary>
+    [NonSerialized] internal string TierLabel = "";
 
     /// <summary>Succeeded, Diverged, Failed or Cancelled.</summary>
     public bool IsTerminal => Status is CellStatus.Succeeded or CellStatus.Diverged or CellStatus.Failed or CellStatus.Cancelled;
@@ -119,8 +132,14 @@ internal sealed class SweepCounters(SweepRecord record)
     public int Interruptions { get; set; }
     /// <summary>Sum of the members' <see cref="CellRecord.Lost"/>.</summary>
     public int Lost { get; set; }
+    /// <summary>Sum of the members' accepted-attempt wall times (<see cref="CellRecord.WallSeconds"/>) and how many have one.</summary>
     public double WallSum { get; set; }
+    /// <summary>Members with a wall time.</summary>
     public int WallCount { get; set; }
+    /// <summary>Sum of the members' <see cref="CellRecord.SpentSeconds"/>.</summary>
+    public double SpentSum { get; set; }
+    /// <summary>Cells by budget tier label, each by <see cref="CellStatus"/>.</summary>
+    public Dictionary<string, TierCounts> Tiers { get; } = new(StringComparer.Ordinal);
     /// <summary>Members, for idempotent adds.</summary>
     public HashSet<string> Members { get; } = new(StringComparer.Ordinal);
     /// <summary>Leaderboard keys in order of first appearance.</summary>
@@ -137,6 +156,8 @@ internal sealed class SweepCounters(SweepRecord record)
         }
         cell.Sweeps.Add(this);
         ByStatus[(int)cell.Status]++;
+        TierOf(cell).ByStatus[(int)cell.Status]++;
+        SpentSum += cell.SpentSeconds;
         Interruptions += cell.Interruptions;
         Lost += cell.Lost;
         if (cell.Status == CellStatus.Pending)
@@ -155,6 +176,16 @@ internal sealed class SweepCounters(SweepRecord record)
         }
     }
 
+    /// <summary>The counts of the cell's budget tier (created on first use).</summary>
+    public TierCounts TierOf(CellRecord cell)
+    {
+        if (!Tiers.TryGetValue(cell.TierLabel, out var counts))
+        {
+            Tiers[cell.TierLabel] = counts = new TierCounts(cell.Spec.BudgetPercent);
+        }
+        return counts;
+    }
+
     /// <summary>Counts <paramref name="delta"/> pending cells needing <paramref name="need"/>.</summary>
     public void AddPending(CellNeed need, int delta)
     {
@@ -168,4 +199,13 @@ internal sealed class SweepCounters(SweepRecord record)
             PendingByNeed[need.Key] = (need, cells);
         }
     }
+}
+
+/// <summary>In-memory counts of one budget tier of a sweep, by <see cref="CellStatus"/>.</summary>
+internal sealed class TierCounts(double? tier)
+{
+    /// <summary>The tier in %, null for explicit sizes.</summary>
+    public double? Tier { get; } = tier;
+    /// <summary>Cells by <see cref="CellStatus"/>.</summary>
+    public int[] ByStatus { get; } = new int[6];
 }

@@ -1,3 +1,4 @@
+using PeftGrid.Contracts.Grid;
 using PeftGrid.Contracts.Trials;
 
 namespace PeftGrid.Grains.Scheduler;
@@ -14,6 +15,7 @@ internal sealed class WorkerRegistry
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, Worker> workers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Expiries, int Accepted)> counts = new(StringComparer.Ordinal);
 
     /// <summary>Registers or replaces <paramref name="workerId"/>'s capabilities.</summary>
     public void Register(string workerId, RunnerCapabilities capabilities, DateTime now) =>
@@ -66,6 +68,38 @@ internal sealed class WorkerRegistry
         var unavailable = live.Select(c => c.Unavailable).OfType<string>().ToList();
         return unavailable.Count == 0 ? reason : $"{reason} ({unavailable.Count} unavailable: {unavailable[0]})";
     }
+
+    /// <summary>Counts a lease of <paramref name="workerId"/> that expired.</summary>
+    public void CountExpiry(string workerId)
+    {
+        var c = counts.GetValueOrDefault(workerId);
+        counts[workerId] = (c.Expiries + 1, c.Accepted);
+    }
+
+    /// <summary>Counts a result of <paramref name="workerId"/> the scheduler accepted.</summary>
+    public void CountAccepted(string workerId)
+    {
+        var c = counts.GetValueOrDefault(workerId);
+        counts[workerId] = (c.Expiries, c.Accepted + 1);
+    }
+
+    /// <summary>The registered workers (live first, then by id); <paramref name="running"/> gives the cells leased to each now.</summary>
+    public List<WorkerStatus> List(DateTime now, Func<string, IReadOnlyList<string>> running) => workers
+        .Select(kv =>
+        {
+            var (id, w) = (kv.Key, kv.Value);
+            var slash = id.LastIndexOf('/');
+            var c = counts.GetValueOrDefault(id);
+            return new WorkerStatus
+            {
+                WorkerId = id, Silo = slash < 0 ? "" : id[..slash],
+                Device = w.Capabilities.Devices.FirstOrDefault() ?? (slash < 0 ? "" : id[(slash + 1)..]),
+                LastSeenUtc = w.LastSeenUtc, Live = now - w.LastSeenUtc <= Timeout, Running = running(id),
+                LeaseExpiries = c.Expiries, Accepted = c.Accepted, Unavailable = w.Capabilities.Unavailable,
+            };
+        })
+        .OrderByDescending(w => w.Live).ThenBy(w => w.WorkerId, StringComparer.Ordinal)
+        .ToList();
 
     private sealed class Worker(RunnerCapabilities capabilities)
     {

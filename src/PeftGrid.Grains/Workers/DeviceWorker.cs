@@ -11,11 +11,14 @@ namespace PeftGrid.Grains.Workers;
 /// The loop of one device: registers its runner's capabilities with the scheduler (again whenever the scheduler says
 /// it does not know the worker), leases the cells they cover, runs each through the <see cref="ITrialRunner"/> on a
 /// thread-pool thread (never on an Orleans scheduler thread), heartbeats its leases, and reports results —
-/// keeping unreported results across scheduler outages so none is lost.
+/// keeping unreported results across scheduler outages so none is lost. While a cell runs, its progress and curve points go
+/// to a <see cref="CurveBuffer"/> (the training thread only appends) and a reporting loop sends what is new to the cell's
+/// <see cref="IExperimentGrain"/> at most every <see cref="WorkerOptions.CurveReportMilliseconds"/>; a failed report is logged at
+/// debug level and never affects the cell.
 /// </summary>
 public sealed class DeviceWorker(string workerId, string device, WorkerOptions options, ITrialRunner runner, IGrainFactory grains, ILogger logger)
 {
-    private readonly ConcurrentDictionary<string, (CellLease Lease, CancellationTokenSource Cts)> held = new();
+    private readonly ConcurrentDictionary<string, Held> held = new();
     private int registered; // 1 once the scheduler knows this worker; back to 0 when a reply says it does not
     private long completed;
     private double examplesPerSecond;
@@ -38,6 +41,7 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         var leaseSeconds = new Dictionary<string, double>(StringComparer.Ordinal);
         using var beatStop = new CancellationTokenSource();
         var beats = HeartbeatLoopAsync(scheduler, beatStop.Token);
+        var curves = CurveLoopAsync(beatStop.Token);
         var failures = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -60,7 +64,8 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
                     foreach (var lease in reply.Leases)
                     {
                         local.Enqueue(lease);
-                        held[lease.Token] = (lease, CancellationTokenSource.CreateLinkedTokenSource(stop));
+                        held[lease.Token] = new Held(lease, CancellationTokenSource.CreateLinkedTokenSource(stop),
+                            new CurveBuffer(p => Volatile.Write(ref examplesPerSecond, p.ExamplesPerSecond)));
                     }
                     if (local.Count == 0)
                     {
@@ -91,6 +96,7 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         await beatStop.CancelAsync();
         await HandBackAsync(scheduler, local, done);
         await beats;
+        await curves;
     }
 
     /// <summary>Registers with the scheduler unless it already knows this worker.</summary>
@@ -140,13 +146,13 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
     private async Task<CellCompletion> RunOneAsync(CellLease lease)
     {
         var cts = held.TryGetValue(lease.Token, out var h) ? h.Cts : new CancellationTokenSource();
+        IProgress<TrialProgress> progress = h?.Curve ?? new CurveBuffer(p => Volatile.Write(ref examplesPerSecond, p.ExamplesPerSecond));
         var clock = Stopwatch.StartNew();
         TrialResult result;
         using (var span = PeftGridTelemetry.Source.StartActivity("peftgrid.trial"))
         {
             span?.SetTag("peftgrid.cell_id", lease.CellId);
             span?.SetTag("peftgrid.worker", WorkerId);
-            var progress = new Progress<TrialProgress>(p => Volatile.Write(ref examplesPerSecond, p.ExamplesPerSecond));
             try
             {
                 result = await Task.Run(() => runner.RunAsync(lease.Spec, WorkerOptions.TorchDevice(device), progress, cts.Token), CancellationToken.None);
@@ -218,6 +224,59 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         }
     }
 
+    /// <summary>Every <see cref="WorkerOptions.CurveReportMilliseconds"/>, sends each running lease's new curve points and progress
+    /// to its experiment grain (the leases in parallel); never throws.</summary>
+    private async Task CurveLoopAsync(CancellationToken stop)
+    {
+        if (options.CurveReportMilliseconds <= 0)
+        {
+            return;
+        }
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.CurveReportMilliseconds, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await Task.WhenAll(held.Values.Select(ReportCurveAsync));
+        }
+    }
+
+    /// <summary>Sends one lease's points from the index the grain last returned (after a gap, from the grain's count).</summary>
+    private async Task ReportCurveAsync(Held h)
+    {
+        var curve = h.Curve;
+        if (curve.Sent < 0)
+        {
+            return;
+        }
+        var (points, progress, version) = curve.From(curve.Sent);
+        if (version == curve.SentVersion || progress is null)
+        {
+            return;
+        }
+        var lease = h.Lease;
+        try
+        {
+            var from = curve.Sent;
+            var count = await grains.GetGrain<IExperimentGrain>(lease.CellId).ReportCurveAsync(new CurveReport
+            {
+                Token = lease.Token, Worker = WorkerId, Run = lease.Run, Attempt = lease.Attempt, Interruptions = lease.Interruptions,
+                FromIndex = from, Points = points, Progress = progress,
+            });
+            curve.Sent = count;
+            curve.SentVersion = count >= from + points.Count ? version : -1; // a gap: resend from the grain's count next time
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug("Worker {Worker}: curve report of cell {CellId} failed: {Error}", WorkerId, lease.CellId, e.Message);
+        }
+    }
+
     /// <summary>On shutdown: reports finished and interrupted attempts so the scheduler requeues at once (bounded wait).
     /// The worker stays in the scheduler's registry until it times out (<c>WorkerRegistry.Timeout</c>).</summary>
     private async Task HandBackAsync(ISchedulerGrain scheduler, Queue<CellLease> local, List<CellCompletion> done)
@@ -240,6 +299,9 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
             logger.LogWarning("Worker {Worker}: could not hand back {Count} cells at shutdown: {Error}", WorkerId, done.Count, e.Message);
         }
     }
+
+    /// <summary>A lease this worker holds: its cancellation and its progress sink.</summary>
+    private sealed record Held(CellLease Lease, CancellationTokenSource Cts, CurveBuffer Curve);
 
     private static TrialResult Failure(TrialSpec spec, TrialStatus status, string error) => new()
     {

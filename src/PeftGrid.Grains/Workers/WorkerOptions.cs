@@ -14,6 +14,9 @@ public sealed class WorkerOptions
     public int LeaseBatch { get; set; } = 1;
     /// <summary>Idle poll interval when the queue is empty, milliseconds. Default 250.</summary>
     public int PollMilliseconds { get; set; } = 250;
+    /// <summary>Shortest interval between two curve reports of a running cell to its experiment grain, milliseconds; 0 turns
+    /// curve reporting off. Default 1000.</summary>
+    public int CurveReportMilliseconds { get; set; } = 1000;
     /// <summary>Run no worker on this silo (a scheduler/storage-only silo). Default false.</summary>
     public bool Disabled { get; set; }
 

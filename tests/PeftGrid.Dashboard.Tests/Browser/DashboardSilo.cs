@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using PeftGrid.Contracts.Grid;
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Grains.Runners;
+using PeftGrid.Silo.Hosting;
+using PuppeteerSharp;
+
+namespace PeftGrid.Dashboard.Tests.Browser;
+
+/// <summary>A real in-process silo with the fake trial runner and the dashboard on a free loopback port, and the page helpers the
+/// browser tests share.</summary>
+public sealed class DashboardSilo : IAsyncDisposable
+{
+    private DashboardSilo(EmbeddedCluster cluster, int port) => (Cluster, Port) = (cluster, port);
+
+    public EmbeddedCluster Cluster { get; }
+    public int Port { get; }
+    /// <summary>The page's URL, <c>http://127.0.0.1:PORT/peftgrid/</c>.</summary>
+    public string Url => $"http://127.0.0.1:{Port}/peftgrid/";
+    public ISchedulerGrain Scheduler => Cluster.Client.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler);
+
+    public static async Task<DashboardSilo> StartAsync(FakeRunnerOptions fake, int devices = 1)
+    {
+        var port = FreePort();
+        var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
+        {
+            Runner = new FakeTrialRunner(fake),
+            Devices = Enumerable.Range(0, devices).Select(i => $"cpu:{i}").ToList(),
+            PollMilliseconds = 20,
+            Dashboard = true,
+            DashboardPort = port,
+        });
+        return new DashboardSilo(cluster, port);
+    }
+
+    /// <summary>Submits the cells task × model × methods × tiers × seeds as one sweep; returns its id.</summary>
+    public async Task<string> SubmitAsync(string name, IEnumerable<string> methods, IEnumerable<double?> tiers, IEnumerable<int> seeds, int maxAttempts = 1,
+        string task = "sst2", string model = "minilm")
+    {
+        var cells = (from m in methods from t in tiers from s in seeds
+                     select new TrialSpec { Task = task, Model = model, Method = m, BudgetPercent = t, Seed = s }).ToList();
+        var id = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
+        var r = await Scheduler.SubmitAsync(new SweepRequest { SweepId = id, Name = name, Cells = cells, Policy = new FailurePolicy { MaxAttempts = maxAttempts } });
+        if (r.Refused.Count > 0)
+        {
+            throw new InvalidOperationException($"cells refused: {r.Refused[0].Reason}");
+        }
+        return id;
+    }
+
+    /// <summary>Waits (up to <paramref name="seconds"/>) until the sweep has no pending or running cell.</summary>
+    public async Task<SweepStatus> WaitCompleteAsync(string sweepId, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var s = await Scheduler.GetStatusAsync(sweepId);
+            if (s.IsComplete || DateTime.UtcNow > deadline)
+            {
+                return s;
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Navigates to a hash route of the page (e.g. <c>#/sweep/ID</c>).</summary>
+    public async Task OpenAsync(IPage page, string hash)
+    {
+        var response = await page.GoToAsync(Url + hash, WaitUntilNavigation.DOMContentLoaded);
+        if (response is null || !response.Ok)
+        {
+            throw new InvalidOperationException($"GET {Url} answered {response?.Status}");
+        }
+    }
+
+    /// <summary>Waits until a JS expression is truthy in the page (up to <paramref name="seconds"/>).</summary>
+    public static Task WaitAsync(IPage page, string expression, int seconds = 30) =>
+        page.WaitForFunctionAsync($"() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }}",
+            new WaitForFunctionOptions { Timeout = seconds * 1000, PollingInterval = 50 });
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
