@@ -56,16 +56,14 @@ public static class Manifests
         }
     }
 
-    /// <summary>The overlay rendered by <c>kubectl kustomize k8s/overlays/NAME</c>.</summary>
-    public static List<object> Render(string overlay)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Rendered = new();
+
+    /// <summary>The overlay rendered by <c>kubectl kustomize k8s/overlays/NAME</c> (rendered once per test run, parsed per call).</summary>
+    public static List<object> Render(string overlay) => KubernetesYaml.LoadAllFromString(Rendered.GetOrAdd(overlay, o =>
     {
-        var r = Run("kustomize", Path.Combine(Root(), "overlays", overlay));
-        if (r.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kubectl kustomize {overlay} failed: {r.Stderr}");
-        }
-        return KubernetesYaml.LoadAllFromString(r.Stdout);
-    }
+        var r = Run("kustomize", Path.Combine(Root(), "overlays", o));
+        return r.ExitCode == 0 ? r.Stdout : throw new InvalidOperationException($"kubectl kustomize {o} failed: {r.Stderr}");
+    }));
 
     /// <summary>The base, plus every overlay rendered when kubectl is available; <paramref name="note"/> says what was checked.</summary>
     public static List<(string Name, List<object> Objects)> Sets(Action<string> note)
