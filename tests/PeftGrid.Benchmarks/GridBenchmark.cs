@@ -200,7 +200,8 @@ public static class GridBenchmark
         return status.Succeeded == cells && boardRows == cells ? 0 : 1;
     }
 
-    private static double Percentile(List<double> xs, double p)
+    /// <summary>The p-quantile (nearest rank) of <paramref name="xs"/>; 0 when empty. Shared by the benchmarks.</summary>
+    internal static double Percentile(List<double> xs, double p)
     {
         var s = xs.Order().ToList();
         return s.Count == 0 ? 0 : s[Math.Clamp((int)Math.Ceiling(p * s.Count) - 1, 0, s.Count - 1)];

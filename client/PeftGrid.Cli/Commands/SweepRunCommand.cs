@@ -5,12 +5,14 @@ using PeftGrid.Client;
 using PeftGrid.Client.Grids;
 using PeftGrid.Contracts.Grid;
 using PeftGrid.Grains.Runners;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PeftGrid.Silo.Hosting;
 using Spectre.Console;
 
 namespace PeftGrid.Cli.Commands;
 
-/// <summary><c>peftgrid sweep run --grid G [--embedded | --redis CONN] [--data DIR] [--out DIR]</c>.</summary>
+/// <summary><c>peftgrid sweep run --grid G [--embedded | --redis CONN] [--data DIR] [--out DIR] [--dashboard [PORT]]</c>.</summary>
 public static class SweepRunCommand
 {
     /// <summary>Builds the command.</summary>
@@ -23,8 +25,16 @@ public static class SweepRunCommand
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "sweep-out" };
         var devices = new Option<string[]>("--devices") { Description = "Embedded workers, e.g. cpu:0 (default cpu:0; the torch runner trains on one device per process)", AllowMultipleArgumentsPerToken = true };
         var runner = new Option<string>("--runner") { Description = "Embedded trial runner: torch (default) or fake (tests only)", DefaultValueFactory = _ => "torch", Hidden = true };
+        var dashboard = new Option<int?>("--dashboard")
+        {
+            Description = "Serve the web dashboard of the embedded cluster on 127.0.0.1:PORT (default 8080) and keep serving after the sweep until Ctrl-C",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = r => r.Tokens.Count == 0 ? 8080
+                : int.TryParse(r.Tokens[0].Value, out var port) && port is >= 0 and <= 65535 ? port
+                : throw new ArgumentException($"--dashboard: '{r.Tokens[0].Value}' is not a port; expected 0-65535 (default 8080)"),
+        };
         var conn = new SweepConnection();
-        foreach (var o in new Option[] { grid, embedded, data, output, devices, runner })
+        foreach (var o in new Option[] { grid, embedded, data, output, devices, runner, dashboard })
         {
             c.Options.Add(o);
         }
@@ -37,12 +47,23 @@ public static class SweepRunCommand
                 throw new ArgumentException("--embedded cannot be combined with --redis, --redis-file or --gateway-port");
             }
             var json = p.GetValue(conn.Json);
-            await using var cluster = !p.GetValue(embedded) && conn.Named(p) ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
+            var serve = p.GetValue(dashboard);
+            var onCluster = !p.GetValue(embedded) && conn.Named(p);
+            if (serve is not null && onCluster)
+            {
+                throw new ArgumentException("--dashboard serves an embedded cluster's dashboard; for a running cluster use `peftgrid dashboard` (or the silos' own)");
+            }
+            await using var cluster = onCluster ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
             {
                 DataRoot = dataRoot, RunnerKind = p.GetValue(runner)!,
                 Devices = p.GetValue(devices) is { Length: > 0 } d ? d : ["cpu:0"],
                 Fake = new FakeRunnerOptions { CellMilliseconds = 20 },
+                Dashboard = serve is not null, DashboardPort = serve ?? 8080,
             }, ct);
+            if (cluster?.DashboardUrl is { } url)
+            {
+                Console.Error.WriteLine($"dashboard: {url}");
+            }
             await using var client = cluster is null ? await conn.ConnectAsync(p, ct) : PeftGridClient.FromClusterClient(cluster.Client);
             var clock = Stopwatch.StartNew();
             var submitted = await client.SubmitAsync(expansion.Request);
@@ -74,9 +95,29 @@ public static class SweepRunCommand
                 }
                 Console.WriteLine($"{SweepCommand.Line(status)}; wall time {clock.Elapsed.TotalSeconds:0.0} s; wrote {written.Count} files to {Path.GetFullPath(dir)}");
             }
+            if (cluster?.DashboardUrl is { } serving)
+            {
+                Console.Error.WriteLine($"dashboard: the sweep finished; still serving {serving} until Ctrl-C");
+                await ServeUntilStoppedAsync(cluster, ct);
+            }
             return 0;
         }));
         return c;
+    }
+
+    /// <summary>Waits for Ctrl-C / SIGTERM (or the silo host stopping), then returns normally.</summary>
+    private static async Task ServeUntilStoppedAsync(EmbeddedCluster cluster, CancellationToken ct)
+    {
+        var lifetime = cluster.Host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C / SIGTERM
+        }
     }
 
     /// <summary>Polls the sweep to completion, showing queued/running/done/failed and an ETA unless <paramref name="quiet"/>.</summary>

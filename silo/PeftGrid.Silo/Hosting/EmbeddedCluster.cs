@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PeftGrid.Client;
+using PeftGrid.Dashboard;
+using PeftGrid.Dashboard.Hosting;
 using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Runners;
 
@@ -30,7 +33,7 @@ public sealed record EmbeddedClusterOptions
     public string? Redis { get; init; }
     /// <summary>Serve the dashboard on 127.0.0.1:<see cref="DashboardPort"/>. Default false.</summary>
     public bool Dashboard { get; init; }
-    /// <summary>Dashboard port. Default 8080.</summary>
+    /// <summary>Dashboard port. Default 8080; 0 = any free port (see <see cref="EmbeddedCluster.DashboardUrl"/>).</summary>
     public int DashboardPort { get; init; } = 8080;
     /// <summary>Orleans cluster id; null = <c>PeftGrid:ClusterId</c> from the environment (<c>PeftGrid__ClusterId</c>), else <c>peftgrid</c>.</summary>
     public string? ClusterId { get; init; }
@@ -46,7 +49,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         Host = host;
         GatewayPort = gatewayPort;
         Client = host.Services.GetRequiredService<IClusterClient>();
+        DashboardUrl = host is WebApplication app && app.Services.GetService<DashboardSettings>() is { } dashboard
+            ? ClientDashboard.Url(app, dashboard) : null;
     }
+
+    /// <summary>The dashboard's URL (<c>http://127.0.0.1:PORT/peftgrid/</c>, the bound port), or null when it is not served.</summary>
+    public string? DashboardUrl { get; }
 
     /// <summary>The silo host.</summary>
     public IHost Host { get; }

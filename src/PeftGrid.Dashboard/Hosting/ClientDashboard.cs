@@ -36,7 +36,7 @@ public static class ClientDashboard
 
     /// <summary>The dashboard's URL once <paramref name="app"/> started, e.g. <c>http://127.0.0.1:8080/peftgrid/</c> (the bound port
     /// when <see cref="DashboardSettings.Port"/> is 0).</summary>
-    /// <param name="app">A started app built by <see cref="Build"/> or a silo's web host.</param>
+    /// <param name="app">A started app built by <see cref="Build"/> or a silo's web host (<see cref="DashboardHosting.AddPeftGridDashboard"/>).</param>
     /// <param name="settings">Its settings.</param>
     public static string Url(WebApplication app, DashboardSettings settings)
     {

@@ -10,7 +10,7 @@ public static class DashboardHosting
 {
     /// <summary>Runs the start-up check (<see cref="DashboardAccess.Resolve"/>), binds <see cref="DashboardSettings.Host"/>:<see cref="DashboardSettings.Port"/>,
     /// answers only <see cref="DashboardSettings.AllowedHosts"/> (loopback names by default: a DNS-rebinding page gets 400) and
-    /// registers the <see cref="DashboardAccess"/>.</summary>
+    /// registers the <see cref="DashboardAccess"/> and the <paramref name="settings"/>.</summary>
     /// <param name="web">The web application builder.</param>
     /// <param name="settings">The dashboard settings.</param>
     /// <returns>The access (token source, read-only).</returns>
@@ -23,7 +23,7 @@ public static class DashboardHosting
         web.WebHost.UseUrls($"http://{host}:{settings.Port}");
         web.Services.Configure<HostFilteringOptions>(o => o.AllowedHosts =
             settings.AllowedHosts is { Count: > 0 } hosts ? hosts : [.. DashboardSettings.LoopbackHosts]);
-        web.Services.AddSingleton(access);
+        web.Services.AddSingleton(access).AddSingleton(settings);
         return access;
     }
 }

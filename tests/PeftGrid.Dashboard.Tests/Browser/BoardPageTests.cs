@@ -23,8 +23,9 @@ public sealed class BoardPageTests(BrowserFixture browser, ITestOutputHelper out
         Assert.Equal("0.1%", await page.EvaluateExpressionAsync<string>("document.querySelector('#tiers .tab.active').dataset.tier"));
         // One marker per method and tier; the selected tier's markers are the highlighted ones.
         Assert.Equal(12, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#board-plot circle.marker').length"));
+        // Methods are shown in their resolved form (sizes solved for the tier), e.g. lora-attn[r=2,alpha=4].
         Assert.Equal(methods.Order(), (await page.EvaluateExpressionAsync<string[]>(
-            "[...document.querySelectorAll('#board-plot circle.marker.current')].map(c => c.dataset.method)")).Order());
+            "[...document.querySelectorAll('#board-plot circle.marker.current')].map(c => c.dataset.family)")).Order());
         Assert.Equal(4, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#board tbody tr[data-method]').length"));
         // Mean ± std over the two seeds, ranks 1..4, at least one Pareto row, and a drawn Pareto front.
         var cells = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#board tbody tr')].map(r => r.children[2].textContent)");

@@ -30,6 +30,13 @@ public sealed class CellPageTests(BrowserFixture browser, ITestOutputHelper outp
         Assert.Equal("true", await page.EvaluateExpressionAsync<string>("document.querySelector('#curve-info').dataset.live"));
         await BrowserFixture.ScreenshotAsync(page, "cell-curve-live", output);
 
+        // The workers page shows the worker running this cell, with its speed and a recent heartbeat.
+        await silo.OpenAsync(page, "#/workers");
+        await DashboardSilo.WaitAsync(page, $"document.querySelector('#workers tbody tr[data-live=true] a[href=\"#/cell/{cell}\"]')");
+        Assert.Equal(1, await page.EvaluateExpressionAsync<int>("+document.querySelector('#workers-meta').dataset.live"));
+        await BrowserFixture.ScreenshotAsync(page, "workers", output);
+        await silo.OpenAsync(page, $"#/cell/{cell}");
+
         await DashboardSilo.WaitAsync(page, "document.querySelector('#cell-status')?.dataset.status === 'succeeded'", 40);
         await DashboardSilo.WaitAsync(page, "document.querySelector('#result-json').textContent.includes('\"accuracy\"')");
         Assert.True(await page.EvaluateExpressionAsync<int>(Points) >= second);

@@ -64,9 +64,14 @@ public sealed class DashboardSilo : IAsyncDisposable
         }
     }
 
-    /// <summary>Navigates to a hash route of the page (e.g. <c>#/sweep/ID</c>).</summary>
+    /// <summary>Navigates to a hash route of the page (e.g. <c>#/sweep/ID</c>): loads the page, or only changes the hash when it is loaded.</summary>
     public async Task OpenAsync(IPage page, string hash)
     {
+        if (page.Url.StartsWith(Url, StringComparison.Ordinal))
+        {
+            await page.EvaluateFunctionAsync("h => { location.hash = h; }", hash);
+            return;
+        }
         var response = await page.GoToAsync(Url + hash, WaitUntilNavigation.DOMContentLoaded);
         if (response is null || !response.Ok)
         {
@@ -75,9 +80,20 @@ public sealed class DashboardSilo : IAsyncDisposable
     }
 
     /// <summary>Waits until a JS expression is truthy in the page (up to <paramref name="seconds"/>).</summary>
-    public static Task WaitAsync(IPage page, string expression, int seconds = 30) =>
-        page.WaitForFunctionAsync($"() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }}",
-            new WaitForFunctionOptions { Timeout = seconds * 1000, PollingInterval = 50 });
+    /// <exception cref="TimeoutException">It did not become true; the message names it and shows the start of the page's text.</exception>
+    public static async Task WaitAsync(IPage page, string expression, int seconds = 30)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync($"() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }}",
+                new WaitForFunctionOptions { Timeout = seconds * 1000, PollingInterval = 50 });
+        }
+        catch (WaitTaskTimeoutException)
+        {
+            var text = await page.EvaluateExpressionAsync<string>("document.querySelector('#view').innerText.slice(0, 600)");
+            throw new TimeoutException($"waited {seconds} s for `{expression}`; the page shows: {text.ReplaceLineEndings(" | ")}");
+        }
+    }
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 

@@ -14,7 +14,7 @@ internal sealed class SchedulerParts
         (MaxAttempts, MaxInterruptions, LeaseSeconds) = (maxAttempts, maxInterruptions, leaseSeconds);
         Table = new CellTable(c => Touched.Add(c.Id));
         Leases = new LeaseBook(Time);
-        Dispatcher = new CellDispatcher(Table, Leases, id => Finalizing.Contains(id), Log);
+        Dispatcher = new CellDispatcher(Table, Leases, id => Finalizing.Contains(id), Log, Workers.CountExpiry);
         Sweep = Table.AddSweep(new SweepRecord { Id = "s" });
     }
 
@@ -26,6 +26,7 @@ internal sealed class SchedulerParts
     public HashSet<string> Touched { get; } = [];
     public HashSet<string> Finalizing { get; } = [];
     public CellTable Table { get; }
+    public WorkerRegistry Workers { get; } = new();
     public LeaseBook Leases { get; }
     public CellDispatcher Dispatcher { get; }
     public SweepCounters Sweep { get; }
@@ -44,6 +45,28 @@ internal sealed class SchedulerParts
             cells.Add(cell);
         }
         return cells;
+    }
+
+    /// <summary>Adds a pending cell of <paramref name="spec"/> to sweep "s".</summary>
+    public CellRecord AddSpec(TrialSpec spec)
+    {
+        var cell = new CellRecord { Id = spec.CellId, Spec = spec, MaxAttempts = MaxAttempts, MaxInterruptions = MaxInterruptions, LeaseSeconds = LeaseSeconds };
+        Table.Add(cell);
+        Table.Enqueue(cell, Leases.Now);
+        CellTable.Join(Sweep, cell);
+        return cell;
+    }
+
+    /// <summary>Makes the cell final as the grain's <c>Finish</c> does (status, wall time, score, finish time).</summary>
+    public void Finish(CellRecord cell, CellStatus status, double wall, double? score = null)
+    {
+        Leases.Revoke(cell.Token);
+        Table.SetStatus(cell, status);
+        cell.FinalToken = cell.Token;
+        cell.Token = null;
+        cell.FinishedAtUtc = Leases.Now;
+        CellTable.SetWall(cell, wall);
+        (cell.Score, cell.Metric) = (score, score is null ? null : "accuracy");
     }
 
     public List<CellLease> Lease(string worker, int n = 1) => Dispatcher.Lease(worker, n, _ => true);

@@ -117,14 +117,15 @@ const PG = (() => {
     root.replaceChildren();
     root.dataset.view = name;
     const view = views[name].mount(root, parts.slice(1), query);
-    current = { name, view, timer: 0, busy: false };
+    current = { name, view, timer: 0, busy: false, again: false };
     tick(current);
   }
 
   async function tick(c) {
     if (c !== current) return;
     clearTimeout(c.timer);
-    if (!document.hidden && !c.busy) {
+    if (c.busy) { c.again = true; return; } // a request is in flight: refresh again as soon as it ends (e.g. a filter changed)
+    if (!document.hidden) {
       c.busy = true;
       const conn = document.getElementById('conn');
       try {
@@ -141,7 +142,9 @@ const PG = (() => {
         c.busy = false;
       }
     }
-    if (c === current) c.timer = setTimeout(() => tick(c), POLL_MS);
+    if (c !== current) return;
+    if (c.again) { c.again = false; return tick(c); }
+    c.timer = setTimeout(() => tick(c), POLL_MS);
   }
 
   /** Refresh the visible view now (after an action or a filter change). */

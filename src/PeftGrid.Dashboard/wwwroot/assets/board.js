@@ -4,6 +4,7 @@
 PG.views.board = {
   mount(root, [key], query) {
     const { el, fmt } = PG;
+    const family = m => m.split('[')[0]; // lora-attn[r=2,alpha=4] -> lora-attn: one colour per method across tiers
     const tierLabel = t => (t === null || t === undefined ? 'explicit' : +(+t).toFixed(4) + '%');
     const picker = el('select', { id: 'board-picker', 'aria-label': 'leaderboard', onchange: () => { location.hash = '#/board/' + encodeURIComponent(picker.value); } });
     const title = el('h1', {}, key ? key.replace('|', ' · ') : 'Leaderboards');
@@ -17,9 +18,9 @@ PG.views.board = {
     let view = null;
     root.append(el('div', { class: 'row' }, title, picker), meta, tabs,
       el('div', { class: 'cols' },
-        el('section', { class: 'grow' }, el('table', { id: 'board', class: 'grid-table' }, el('thead', {}, el('tr', {},
+        el('section', { class: 'board-table' }, el('table', { id: 'board', class: 'grid-table' }, el('thead', {}, el('tr', {},
           el('th', { class: 'num' }, '#'), el('th', {}, 'Method'), el('th', { class: 'num' }, 'Mean ± std'), el('th', { class: 'num' }, 'Seeds'),
-          el('th', { class: 'num' }, '% params'), el('th', { class: 'num' }, 'Paper count'), el('th', { class: 'num' }, 'Trainable'),
+          el('th', { class: 'num', title: 'paper-convention count as % of the model (hover a cell for the counts)' }, '% params'),
           el('th', { class: 'num' }, 'Train time'), el('th', { title: 'on the Pareto front of score vs % parameters (all tiers)' }, 'Pareto'))), tbody)),
         el('section', { class: 'plot-box' }, svg, legend)));
 
@@ -33,8 +34,13 @@ PG.views.board = {
       tip.style.top = ev.clientY + 14 + 'px';
     };
 
+    let colors = new Map();
+    const colorOf = f => colors.get(f) || PG.plot.color(0);
+    const wrapAtCommas = m => m.replace(/,/g, ',\u200b'); // lets lora-attn[r=49,alpha=98] wrap inside its brackets
+
     function render() {
       const tiers = view.tiers;
+      colors = new Map([...new Set(tiers.flatMap(t => t.rows.map(r => family(r.method))))].sort().map((f, i) => [f, PG.plot.color(i)]));
       if (!tiers.some(t => tierLabel(t.tier) === selected)) selected = tiers.length ? tierLabel(tiers[0].tier) : null;
       tabs.replaceChildren(...tiers.map(t => {
         const label = tierLabel(t.tier);
@@ -46,22 +52,22 @@ PG.views.board = {
       const rows = tier ? tier.rows : [];
       tbody.replaceChildren(...(rows.length ? rows.map(r => el('tr', { dataset: { method: r.method, pareto: r.pareto }, class: r.pareto ? 'pareto-row' : '' },
         el('td', { class: 'num' }, r.rank || '—'),
-        el('td', {}, el('span', { class: 'swatch', style: `background:${PG.plot.color(r.method)}` }), el('span', { class: 'mono', title: r.resolvedMethod }, r.method),
-          r.profile ? el('div', { class: 'sub mono' }, r.profile) : null),
+        el('td', { class: 'method' }, el('span', { class: 'swatch', style: `background:${colorOf(family(r.method))}` }), el('span', { class: 'mono', title: `${r.resolvedMethod}\ntraining profile ${r.profile}` }, wrapAtCommas(r.method))),
         el('td', { class: 'num' }, `${fmt.score(r.mean)} ± ${fmt.score(r.std)}`, r.diverged ? el('div', { class: 'sub warn' }, `${r.diverged} diverged`) : null),
-        el('td', { class: 'num' }, r.seeds), el('td', { class: 'num' }, fmt.pct(r.percent)), el('td', { class: 'num' }, fmt.int(r.paperCount)),
-        el('td', { class: 'num' }, fmt.int(r.trainableCount)), el('td', { class: 'num' }, fmt.duration(r.trainSeconds)),
-        el('td', { class: 'pareto-mark' }, r.pareto ? '★' : ''))) : [el('tr', { class: 'empty' }, el('td', { colspan: 9 }, 'No finished cells in this tier yet.'))]));
+        el('td', { class: 'num' }, r.seeds),
+        el('td', { class: 'num', title: `paper count ${fmt.int(r.paperCount)} · trainable ${fmt.int(r.trainableCount)}` }, fmt.pct(r.percent)),
+        el('td', { class: 'num' }, fmt.duration(r.trainSeconds)),
+        el('td', { class: 'pareto-mark' }, r.pareto ? '★' : ''))) : [el('tr', { class: 'empty' }, el('td', { colspan: 7 }, 'No finished cells in this tier yet.'))]));
       const all = tiers.flatMap(t => t.rows.map(r => ({ r, label: tierLabel(t.tier) })));
       const points = all.filter(({ r }) => r.seeds > 0).map(({ r, label }) => ({
-        x: r.percent, y: PG.num(r.mean), err: PG.num(r.std) || 0, label: r.method, color: PG.plot.color(r.method), row: r,
-        cls: label === selected ? 'current' : 'other', data: { tier: label },
+        x: r.percent, y: PG.num(r.mean), err: PG.num(r.std) || 0, label: r.method, color: colorOf(family(r.method)), row: r,
+        series: family(r.method), cls: label === selected ? 'current' : 'other', data: { tier: label, family: family(r.method) },
         title: `${r.method} · tier ${label} · ${fmt.score(r.mean)} ± ${fmt.score(r.std)} · ${fmt.pct(r.percent)} params`,
-      }));
+      })).sort((a, b) => (a.cls === 'current') - (b.cls === 'current')); // the selected tier's markers on top
       const front = (view.pareto || []).map(r => ({ x: r.percent, y: PG.num(r.mean) }));
       PG.plot.scatter(svg, points, front, { x: 'parameters (% of the model, log scale)', y: view.metric, yFormat: v => fmt.score(v) }, hover);
-      const methods = [...new Set(all.map(({ r }) => r.method))];
-      legend.replaceChildren(...methods.map(m => el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${PG.plot.color(m)}` }), m)),
+      const families = [...new Set(all.map(({ r }) => family(r.method)))].sort();
+      legend.replaceChildren(...families.map(m => el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${colorOf(m)}` }), m)),
         el('span', { class: 'legend-item' }, el('span', { class: 'key pareto' }), 'Pareto front'));
     }
 

@@ -14,9 +14,10 @@ PG.views.cell = {
     const resultPre = el('pre', { id: 'result-json', class: 'json' });
     const result = el('details', { id: 'result', open: true }, el('summary', {}, 'Result JSON'), resultPre);
     const history = el('div', { id: 'history' });
-    root.append(crumbs, el('h1', { class: 'mono' }, cellId), head,
+    const title = el('h1', {}, 'cell ', el('span', { class: 'mono' }, cellId));
+    root.append(crumbs, title, head,
       el('div', { class: 'cols' },
-        el('section', {}, el('h2', {}, 'Spec'), spec, el('h2', {}, 'Budget'), budget),
+        el('section', { class: 'side' }, el('h2', {}, 'Spec'), spec, el('h2', {}, 'Budget'), budget),
         el('section', { class: 'grow' }, el('h2', {}, 'Training curve'), svg,
           el('p', { class: 'legend' }, el('span', { class: 'key loss' }), 'training loss per logging step ',
             el('span', { class: 'key eval' }), 'dev metric per evaluation (right axis) ', el('span', { class: 'key evalloss' }), 'dev loss'),
@@ -26,6 +27,7 @@ PG.views.cell = {
     const curve = { run: -1, attempt: -1, points: [], total: 0, live: true };
     let lastStatus = null;
 
+    const tier = sp => (sp.budgetPercent === null || sp.budgetPercent === undefined ? 'explicit sizes' : fmt.pct(sp.budgetPercent));
     const kv = pairs => pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]);
 
     async function loadCurve() {
@@ -40,7 +42,8 @@ PG.views.cell = {
       curve.total = v.total;
       curve.live = v.live;
       const loss = curve.points.filter(p => p.kind === 'loss'), evals = curve.points.filter(p => p.kind === 'evaluation');
-      PG.plot.curve(svg, loss, evals);
+      // While it runs, the x axis spans the whole run (total steps), so the line visibly grows towards the right.
+      PG.plot.curve(svg, loss, evals, v.live && v.progress ? v.progress.totalSteps : 0);
       const pr = v.progress;
       curveInfo.textContent = v.run === 0 ? 'No curve reported for this cell.'
         : `${v.live ? 'live' : 'final'} curve of run ${v.run}, attempt ${v.attempt}: ${loss.length} loss points, ${evals.length} evaluations` +
@@ -54,6 +57,8 @@ PG.views.cell = {
         const d = await PG.api(`cells/${enc}`);
         const c = d.cell, sp = d.spec || c.spec;
         document.title = `${sp.method} · ${sp.task} · PeftGrid`;
+        PG.swap(title, JSON.stringify(sp), () => [sp.method, el('span', { class: 'sub' }, ` · ${sp.task} · ${sp.model} · ${tier(sp)} · seed ${sp.seed} · `),
+          el('span', { class: 'sub mono' }, cellId)]);
         PG.swap(head, JSON.stringify(c), () => el('div', { class: 'summary' },
           el('span', { id: 'cell-status', class: 'pill s-' + c.status, dataset: { status: c.status } }, c.status),
           ` attempts ${c.attempts}`, c.run > 1 ? ` · run ${c.run}` : '', c.interruptions ? ` · ${c.interruptions} interruptions` : '',
@@ -63,8 +68,9 @@ PG.views.cell = {
           c.waiting ? el('div', { class: 'warn' }, 'waiting: ' + c.waiting) : '',
           c.error ? el('div', { id: 'cell-error', class: 'reason' }, c.error) : ''));
         PG.swap(spec, JSON.stringify(sp), () => kv([['task', sp.task], ['model', sp.model], ['method', el('code', {}, sp.method)],
-            ['budget tier', sp.budgetPercent === null || sp.budgetPercent === undefined ? 'explicit sizes' : fmt.pct(sp.budgetPercent)],
-            ['seed', sp.seed], ['profile', el('code', {}, JSON.stringify(sp.profile))], ['data', sp.data]]));
+            ['budget tier', tier(sp)], ['seed', sp.seed],
+            ['profile', el('code', {}, Object.entries(sp.profile || {}).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`).join(' · '))],
+            ['data', sp.data]]));
         const b = d.budget;
         PG.swap(budget, JSON.stringify(b), () => kv(b ? [['paper count', fmt.int(b.paperCount)], ['trainable', fmt.int(b.trainableCount)], ['model total', fmt.int(b.totalCount)], ['% of model', fmt.pct(b.percent)]]
           : [['budget', 'not solved yet']]));

@@ -3,7 +3,7 @@
 'use strict';
 PG.plot = (() => {
   const NS = 'http://www.w3.org/2000/svg';
-  const W = 640, H = 300, M = { l: 56, r: 56, t: 14, b: 40 };
+  const W = 640, H = 300, M = { l: 64, r: 60, t: 14, b: 40 };
 
   function s(tag, attrs, ...children) {
     const e = document.createElementNS(NS, tag);
@@ -66,11 +66,12 @@ PG.plot = (() => {
 
   /**
    * Draws a training curve into `svg` (replacing its content): a path.loss-line of the loss points (x = step) and
-   * circle.eval-point per dev-metric evaluation, on the right axis (an eval `loss` shares the left axis).
+   * circle.eval-point per dev-metric evaluation, on the right axis (an eval `loss` shares the left axis); x spans at least
+   * `totalSteps` (the whole run, for a live curve).
    */
-  function curve(svg, loss, evals) {
+  function curve(svg, loss, evals, totalSteps) {
     svg.replaceChildren();
-    const steps = loss.map(p => p.step).concat(evals.map(p => p.step));
+    const steps = loss.map(p => p.step).concat(evals.map(p => p.step), [totalSteps || 0]);
     const x = linear([0, Math.max(1, ...steps.filter(Number.isFinite))], [M.l, W - M.r]);
     const evalLoss = evals.filter(p => p.name === 'loss'), evalMetric = evals.filter(p => p.name !== 'loss');
     const y = linear(extent(loss.map(p => PG.num(p.value)).concat(evalLoss.map(p => PG.num(p.value)))), [H - M.b, M.t]);
@@ -93,7 +94,7 @@ PG.plot = (() => {
   }
 
   /**
-   * Score vs % parameters (log x), like the paper's Figures 2 and 4. `points`: [{ x, y, err, label, title, cls, color, data }];
+   * Score vs % parameters (log x), like the paper's Figures 2 and 4. `points`: [{ x, y, err, label, title, cls, color, series, data }];
    * each becomes a circle.marker (plus an error bar); `front`: points of the Pareto front, joined by a polyline.pareto.
    */
   function scatter(svg, points, front, labels, onHover) {
@@ -105,11 +106,21 @@ PG.plot = (() => {
     axes(svg, x, y, { x: labels.x, y: labels.y, xSuffix: '%', yFormat: labels.yFormat });
     const f = front.filter(p => p.x > 0 && Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
     if (f.length > 1) svg.append(s('polyline', { class: 'pareto', points: f.map(p => `${x(p.x)},${y(p.y)}`).join(' ') }));
-    for (const p of points) {
-      if (!(p.x > 0) || !Number.isFinite(p.y)) continue;
-      const cx = x(p.x), cy = y(p.y);
-      if (p.err > 0) svg.append(s('line', { class: 'errbar', x1: cx, x2: cx, y1: y(p.y - p.err), y2: y(p.y + p.err), stroke: p.color }));
-      const c = s('circle', { class: 'marker ' + (p.cls || ''), cx, cy, r: 6, fill: p.color, 'data-method': p.label }, s('title', {}, p.title));
+    // Points of one series (e.g. a method across budget tiers) joined by a thin line of its colour.
+    const series = new Map();
+    for (const p of points) if (p.series && p.x > 0 && Number.isFinite(p.y)) series.set(p.series, [...(series.get(p.series) || []), p]);
+    for (const [name, ps] of series) {
+      if (ps.length < 2) continue;
+      ps.sort((a, b) => a.x - b.x);
+      svg.append(s('polyline', { class: 'series', stroke: ps[0].color, 'data-series': name, points: ps.map(p => `${x(p.x)},${y(p.y)}`).join(' ') }));
+    }
+    const drawn = points.filter(p => p.x > 0 && Number.isFinite(p.y));
+    // Error bars first, then the markers in the given order (later ones on top), so no bar covers a marker.
+    for (const p of drawn) {
+      if (p.err > 0) svg.append(s('line', { class: 'errbar', x1: x(p.x), x2: x(p.x), y1: y(p.y - p.err), y2: y(p.y + p.err), stroke: p.color }));
+    }
+    for (const p of drawn) {
+      const c = s('circle', { class: 'marker ' + (p.cls || ''), cx: x(p.x), cy: y(p.y), r: 6, fill: p.color, 'data-method': p.label }, s('title', {}, p.title));
       Object.assign(c.dataset, p.data || {});
       if (onHover) {
         c.addEventListener('mouseenter', ev => onHover(p, ev));
@@ -119,12 +130,10 @@ PG.plot = (() => {
     }
   }
 
-  /** A stable colour per method name (hue from a hash of the name). */
-  function color(name) {
-    let h = 0;
-    for (const ch of name) h = (h * 31 + ch.codePointAt(0)) >>> 0;
-    return `hsl(${h % 360} 62% 46%)`;
-  }
+  // Tableau 10: distinguishable categorical colours.
+  const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+  /** Colour of the i-th series; past the palette, a hue from the golden angle. */
+  const color = i => (i < PALETTE.length ? PALETTE[i] : `hsl(${(i * 137.5) % 360} 55% 45%)`);
 
   return { s, svgRoot, curve, scatter, color };
 })();

@@ -76,9 +76,10 @@ PG.views.sweep = {
     }
     function fillFacets(facets) {
       for (const k of FILTERS) {
-        const values = (facets && facets[k]) || [];
+        // Status facet values are enum names; the rows and the query use them lower-case (the API reads either).
+        const values = ((facets && facets[k]) || []).map(v => (k === 'status' ? String(v).toLowerCase() : String(v)));
         PG.swap(selects[k], values.join('\n') + '|' + state.f[k], () => [el('option', { value: '' }, 'all'),
-          ...values.map(v => el('option', { value: v, selected: v === state.f[k] }, k === 'status' ? v : v)),
+          ...values.map(v => el('option', { value: v, selected: v === state.f[k] }, v)),
           state.f[k] && !values.includes(state.f[k]) ? el('option', { value: state.f[k], selected: true }, state.f[k]) : null].filter(Boolean));
       }
     }
