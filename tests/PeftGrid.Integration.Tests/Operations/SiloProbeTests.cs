@@ -8,6 +8,7 @@ namespace PeftGrid.Integration.Tests.Operations;
 /// <summary>The silo's probes (<see cref="SiloOperations"/>) on a real silo process: the probe-only listener answers
 /// <c>/healthz</c> and <c>/readyz</c> and nothing else; readiness is 503 until the silo is Active with its workers and again
 /// once it is stopping; liveness holds while the silo starts.</summary>
+[Collection(SiloProcessCollection.Name)]
 public sealed class SiloProbeTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };

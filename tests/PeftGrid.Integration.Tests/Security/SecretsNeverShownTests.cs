@@ -13,6 +13,7 @@ namespace PeftGrid.Integration.Tests.Security;
 /// variable) and a dashboard token from the environment runs a sweep submitted through the CLI, serves every dashboard route,
 /// <c>/status</c> and the probes, takes mutating calls with and without the token and stops on SIGTERM: neither the password
 /// nor the token appears in its stdout/stderr, in the CLI's output or in any HTTP body.</summary>
+[Collection(SiloProcessCollection.Name)]
 public sealed partial class SecretsNeverShownTests : IAsyncLifetime
 {
     private readonly string clusterId = $"sec-{Guid.NewGuid():N}"[..14];
