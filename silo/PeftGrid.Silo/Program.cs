@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PeftGrid.Client;
 using PeftGrid.Silo.Hosting;
@@ -8,22 +11,36 @@ namespace PeftGrid.Silo;
 public static class Program
 {
     /// <summary>Runs the silo until SIGTERM/Ctrl-C. Exit code 1 with a one-line reason if it cannot start; exit code
-    /// <see cref="MembershipWatchdog.LostMembershipExitCode"/> when the membership table lost it (restart it).</summary>
+    /// <see cref="MembershipWatchdog.LostMembershipExitCode"/> when the membership table lost it (restart it). With
+    /// <c>PeftGrid:Health:Port</c> set, the probe listener (<see cref="SiloOperations.StartProbeListenerAsync"/>) runs from
+    /// before the silo starts until after it stopped.</summary>
     public static async Task<int> Main(string[] args)
     {
         IHost host;
+        WebApplication? probes = null;
         try
         {
             host = SiloHost.Build(args);
+            var health = host.Services.GetRequiredService<IConfiguration>().GetSection($"{SiloSettings.Section}:Health").Get<HealthSettings>();
+            probes = await SiloOperations.StartProbeListenerAsync(host.Services, health ?? new HealthSettings());
             await host.StartAsync();
         }
         catch (Exception e)
         {
+            if (probes is not null)
+            {
+                await probes.DisposeAsync();
+            }
             await Console.Error.WriteLineAsync($"peftgrid-silo: error: {ClusterSecrets.Redact(e.GetBaseException().Message.ReplaceLineEndings(" "))}");
             return 1;
         }
         await Console.Out.WriteLineAsync("peftgrid-silo: started");
         await host.WaitForShutdownAsync();
+        if (probes is not null)
+        {
+            await probes.StopAsync();
+            await probes.DisposeAsync();
+        }
         host.Dispose();
         return Environment.ExitCode;
     }

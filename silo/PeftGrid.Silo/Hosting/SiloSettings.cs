@@ -42,6 +42,25 @@ public sealed class SiloSettings
     public DashboardSettings Dashboard { get; set; } = new();
     /// <summary>Mutual TLS between silos and for clients (section <c>PeftGrid:Tls</c>); off unless a certificate is set.</summary>
     public TlsSettings Tls { get; set; } = new();
+    /// <summary>The probe listener for Kubernetes (section <c>PeftGrid:Health</c>); off unless a port is set.</summary>
+    public HealthSettings Health { get; set; } = new();
+}
+
+/// <summary>
+/// The silo's probe listener (<see cref="SiloOperations"/>): a listener of its own, separate from the dashboard's web host,
+/// that answers only <c>GET /healthz</c> (liveness: the process serves requests) and <c>GET /readyz</c> (readiness: the
+/// silo started, is <c>Active</c> in the cluster's membership, and its worker pool runs); every other path is 404, so
+/// binding it to all addresses (the kubelet probes the pod IP) exposes nothing of the dashboard. It starts before the silo
+/// and stops after it, so liveness holds during start and graceful shutdown while readiness does not. The same two paths
+/// are also mapped on the dashboard's web host (loopback). Example: <c>PeftGrid__Health__Port=8081</c>,
+/// <c>PeftGrid__Health__Host=0.0.0.0</c> (k8s/base/silo.yaml).
+/// </summary>
+public sealed class HealthSettings
+{
+    /// <summary>Port of the probe listener; 0 (default) = no probe listener. The container image sets 8081.</summary>
+    public int Port { get; set; }
+    /// <summary>Bind address. Default 127.0.0.1; <c>0.0.0.0</c> in Kubernetes (probes come from the kubelet to the pod IP).</summary>
+    public string Host { get; set; } = "127.0.0.1";
 }
 
 /// <summary>Mutual TLS (<see cref="PeftGrid.Client.ClusterTls"/>): on when <see cref="CertificatePath"/> is set; then every silo
