@@ -115,7 +115,15 @@ public class ReadRoutesTests(FinishedSweep sweep) : IClassFixture<FinishedSweep>
             Assert.True(w.TryGetProperty("leaseExpiries", out _) && w.TryGetProperty("examplesPerSecond", out _) && w.TryGetProperty("currentCell", out _));
         });
         Assert.Equal(9, workers.EnumerateArray().Sum(w => w.GetProperty("accepted").GetInt32()));
+        // The workers' own reports (completed, throughput) arrive every 2 s: wait for the ones after the last cell.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (workers.EnumerateArray().Sum(w => w.GetProperty("completed").GetInt64()) < 9 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            (_, workers) = await Silo.GetAsync("peftgrid/api/workers");
+        }
         Assert.Equal(9, workers.EnumerateArray().Sum(w => w.GetProperty("completed").GetInt64()));
+        Assert.All(workers.EnumerateArray(), w => Assert.Equal(1000, w.GetProperty("examplesPerSecond").GetDouble()));
 
         var (_, config) = await Silo.GetAsync("peftgrid/api/config");
         Assert.True(config.GetProperty("readOnly").GetBoolean());

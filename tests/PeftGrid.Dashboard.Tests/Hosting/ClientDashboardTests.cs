@@ -40,4 +40,22 @@ public class ClientDashboardTests
         Assert.Contains("\"succeeded\": 2", sweep);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task AnUnreachableClusterAnswers503()
+    {
+        var silo = await ApiSilo.StartAsync(new FakeRunnerOptions());
+        var connection = new ClusterConnection { GatewayPort = silo.GatewayPort, ResponseTimeout = TimeSpan.FromSeconds(3), ConnectTimeout = TimeSpan.FromSeconds(10) };
+        await using var client = await PeftGridClient.ConnectAsync(connection);
+        var settings = new DashboardSettings { Port = 0 };
+        await using var app = ClientDashboard.Build(settings, connection, client.Cluster);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(ClientDashboard.Url(app, settings)), Timeout = TimeSpan.FromSeconds(60) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/sweeps")).StatusCode);
+        await silo.DisposeAsync();
+        using var response = await http.GetAsync("api/sweeps");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.StartsWith("{\n  \"error\": \"cluster unreachable: ", (await response.Content.ReadAsStringAsync()).ReplaceLineEndings("\n"));
+        await app.StopAsync();
+    }
 }
