@@ -56,12 +56,13 @@ internal static class CellQueries
             facets.Add(cell);
             if (Matches(cell, q))
             {
-                rows.Add(new Row(cell, i, q.Sort == CellSort.Duration ? Seconds(cell, now) : 0));
+                rows.Add(RowOf(cell, i, q.Sort, now));
             }
         }
         if (q.Sort != CellSort.Order || q.Descending)
         {
-            rows.Sort((a, b) => Compare(a, b, q.Sort, q.Descending));
+            var (sort, descending) = (q.Sort, q.Descending);
+            rows.Sort((a, b) => Compare(a, b, sort, descending));
         }
         var page = rows.Skip(q.Offset).Take(q.Limit).Select(r => map(r.Cell)).ToList();
         return new CellPage { SweepId = sweep.Record.Id, Matched = rows.Count, Total = facets.Cells, Offset = q.Offset, Rows = page, Facets = facets.Build() };
@@ -123,14 +124,13 @@ internal static class CellQueries
     private static bool Contains(string? field, string text) => field is not null && field.Contains(text, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Missing values (explicit tier, no worker, no score) sort last in both directions; ties by submission order.</summary>
-    private static int Compare(Row a, Row b, CellSort sort, bool descending)
+    private static int Compare(in Row a, in Row b, CellSort sort, bool descending)
     {
-        var (missA, missB) = (Missing(a.Cell, sort), Missing(b.Cell, sort));
-        if (missA != missB)
+        if (a.Missing != b.Missing)
         {
-            return missA ? 1 : -1;
+            return a.Missing ? 1 : -1;
         }
-        var c = missA ? 0 : Primary(a, b, sort);
+        var c = a.Missing ? 0 : IsNumeric(sort) ? a.Key.CompareTo(b.Key) : Text(a.Cell, b.Cell, sort);
         if (descending)
         {
             c = -c;
@@ -138,36 +138,36 @@ internal static class CellQueries
         return c != 0 ? c : a.Order.CompareTo(b.Order);
     }
 
-    private static bool Missing(CellRecord c, CellSort sort) => sort switch
+    private static bool IsNumeric(CellSort sort) => sort is not (CellSort.Task or CellSort.Model or CellSort.Method or CellSort.Worker);
+
+    /// <summary>The row of a matched cell: its numeric sort key (for numeric sorts) and whether the sorted value is missing.</summary>
+    private static Row RowOf(CellRecord c, int order, CellSort sort, DateTime now) => sort switch
     {
-        CellSort.Tier => c.Spec.BudgetPercent is null,
-        CellSort.Worker => c.Worker is null,
-        CellSort.Score => c.Score is not { } v || double.IsNaN(v),
-        _ => false,
+        CellSort.Tier => new Row(c, order, c.Spec.BudgetPercent ?? 0, c.Spec.BudgetPercent is null),
+        CellSort.Seed => new Row(c, order, c.Spec.Seed, false),
+        CellSort.Status => new Row(c, order, (int)c.Status, false),
+        CellSort.Attempts => new Row(c, order, c.Attempts, false),
+        CellSort.Duration => new Row(c, order, Seconds(c, now), false),
+        CellSort.Score => new Row(c, order, c.Score ?? 0, c.Score is not { } v || double.IsNaN(v)),
+        CellSort.Worker => new Row(c, order, 0, c.Worker is null),
+        _ => new Row(c, order, 0, false),
     };
 
-    private static int Primary(Row a, Row b, CellSort sort)
+    private static int Text(CellRecord x, CellRecord y, CellSort sort)
     {
-        var (x, y) = (a.Cell, b.Cell);
         var text = StringComparer.OrdinalIgnoreCase;
         return sort switch
         {
             CellSort.Task => text.Compare(x.Spec.Task, y.Spec.Task) is var t and not 0 ? t : text.Compare(x.Spec.Model, y.Spec.Model),
             CellSort.Model => text.Compare(x.Spec.Model, y.Spec.Model),
             CellSort.Method => text.Compare(x.Spec.Method, y.Spec.Method),
-            CellSort.Tier => Nullable.Compare(x.Spec.BudgetPercent, y.Spec.BudgetPercent),
-            CellSort.Seed => x.Spec.Seed.CompareTo(y.Spec.Seed),
-            CellSort.Status => x.Status.CompareTo(y.Status),
-            CellSort.Attempts => x.Attempts.CompareTo(y.Attempts),
             CellSort.Worker => text.Compare(x.Worker, y.Worker),
-            CellSort.Duration => a.Seconds.CompareTo(b.Seconds),
-            CellSort.Score => Nullable.Compare(x.Score, y.Score),
             _ => 0,
         };
     }
 
-    /// <summary>A matched cell, its submission order and (for a duration sort) its seconds.</summary>
-    private readonly record struct Row(CellRecord Cell, int Order, double Seconds);
+    /// <summary>A matched cell, its submission order, its numeric sort key and whether the sorted value is missing.</summary>
+    private readonly record struct Row(CellRecord Cell, int Order, double Key, bool Missing);
 
     /// <summary>The values each filter can take in a sweep.</summary>
     private sealed class Facets

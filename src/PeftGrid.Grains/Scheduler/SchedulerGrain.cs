@@ -134,7 +134,9 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         timer?.Dispose();
-        State.Clean = true; // the final write below records every lease: the next activation may lease at once
+        // The final write below records every lease this activation granted: the next activation may lease at once — unless
+        // this one was still holding leases back for workers of a crashed predecessor, whose leases it never learnt.
+        State.Clean = leases.Leasing;
         metaDirty = true;
         try
         {

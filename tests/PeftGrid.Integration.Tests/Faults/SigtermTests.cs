@@ -58,7 +58,8 @@ public sealed class SigtermTests(ITestOutputHelper output)
         Assert.Equal(0, a.Process.ExitCode);
         await using var after = await c.ConnectAsync();
         var cell = (await after.Cluster.GetGrain<ISchedulerGrain>(GrainKeys.Scheduler).GetCellAsync(cellId))!;
-        Assert.Equal((CellStatus.Running, "sig-b/cpu:0", 1, 1), (cell.Status, cell.Worker, cell.Interruptions, cell.Attempts)); // no attempt used
+        Assert.Equal((CellStatus.Running, 1, 1), (cell.Status, cell.Interruptions, cell.Attempts)); // the interruption used no attempt
+        Assert.StartsWith("sig-b/cpu:", cell.Worker); // either of sig-b's two workers
         Assert.Contains("worker sig-a/cpu:0 stopped and handed the cell back", cell.Error);
 
         // The scheduler deactivated cleanly with sig-a, so its new activation leases at once (no restart grace, which would
