@@ -105,7 +105,8 @@ else
   apt_update_once
   say "installing chromium"
   run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed"
-  [ -x /usr/bin/chromium ] || die "chromium installed but /usr/bin/chromium is missing"
+  # On Ubuntu the apt package is a transitional one that installs the snap; without snapd there is no /usr/bin/chromium.
+  [ -x /usr/bin/chromium ] || die "chromium installed but /usr/bin/chromium is missing (on Ubuntu it is a snap: needs snapd)"
 fi
 
 # 5. .NET SDK

@@ -122,14 +122,12 @@ public static class DashboardBenchmark
         return status.Succeeded + status.Failed == cells ? 0 : 1;
     }
 
-    /// <summary>
-    /// HOOK for the page's timings (the <c>web</c> helper): time to first render of the sweep page with 10,000 cells in headless
-    /// chromium, etc. Returns metric name → milliseconds; each becomes a table row and a <c>page</c> entry of the JSON.
-    /// </summary>
+    /// <summary>The page's timings in headless chromium (<see cref="DashboardPageTiming"/>): time to first render of the sweep page of
+    /// the finished sweep, cold and warm, and the filter, sort and next-page interactions; name → milliseconds.</summary>
     /// <param name="dashboardUrl">The dashboard, <c>http://127.0.0.1:PORT/peftgrid/</c>.</param>
-    /// <param name="sweepId">The benchmark's finished sweep (open <c>#/sweep/{sweepId}</c>).</param>
+    /// <param name="sweepId">The benchmark's finished sweep (opens <c>#/sweep/{sweepId}</c>).</param>
     private static Task<Dictionary<string, double>> MeasurePageAsync(string dashboardUrl, string sweepId) =>
-        Task.FromResult(new Dictionary<string, double>());
+        DashboardPageTiming.MeasureAsync(dashboardUrl, sweepId);
 
     private sealed record Timing(double P50Ms, double P99Ms, double MaxMs, double MeanKilobytes, int Requests, int NonOk);
 

@@ -16,8 +16,9 @@ PG.views.board = {
     const tip = document.getElementById('tooltip');
     let selected = query.get('tier');
     let view = null;
-    root.append(el('div', { class: 'row' }, title, picker), meta, tabs,
-      el('div', { class: 'cols' },
+    const list = el('ul', { id: 'boards' });
+    root.append(el('div', { class: 'row' }, title, picker), meta, key ? tabs : list,
+      el('div', { class: 'cols', hidden: !key },
         el('section', { class: 'board-table' }, el('table', { id: 'board', class: 'grid-table' }, el('thead', {}, el('tr', {},
           el('th', { class: 'num' }, '#'), el('th', {}, 'Method'), el('th', { class: 'num' }, 'Mean ± std'), el('th', { class: 'num' }, 'Seeds'),
           el('th', { class: 'num', title: 'paper-convention count as % of the model (hover a cell for the counts)' }, '% params'),
@@ -77,7 +78,8 @@ PG.views.board = {
         PG.swap(picker, JSON.stringify(boards) + key, () => [el('option', { value: '' }, 'choose a leaderboard…'),
           ...boards.map(b => el('option', { value: b.key, selected: b.key === key }, `${b.task} · ${b.model}`))]);
         if (!key) {
-          meta.textContent = boards.length ? `${boards.length} leaderboards.` : 'No leaderboards yet: they appear when a cell finishes.';
+          meta.textContent = boards.length ? `${boards.length} leaderboards:` : 'No leaderboards yet: they appear when a cell finishes.';
+          PG.swap(list, JSON.stringify(boards), () => boards.map(b => el('li', {}, el('a', { href: '#/board/' + encodeURIComponent(b.key) }, `${b.task} · ${b.model}`))));
           if (boards.length === 1) location.hash = '#/board/' + encodeURIComponent(boards[0].key);
           return;
         }

@@ -22,7 +22,8 @@ PG.views.sweeps = {
       return list.flatMap(s => {
         const main = el('tr', { class: 'sweep-row', dataset: { sweepId: s.sweepId } },
           el('td', {}, el('a', { href: '#/sweep/' + encodeURIComponent(s.sweepId) }, s.name || s.sweepId),
-            el('div', { class: 'sub mono' }, s.sweepId)),
+            el('div', { class: 'sub mono' }, s.sweepId),
+            (s.boards || []).map(b => el('a', { class: 'sub board-link', href: '#/board/' + encodeURIComponent(b), title: 'leaderboard' }, '▦ ' + b + ' '))),
           el('td', {}, fmt.date(s.submittedAtUtc)),
           el('td', {}, PG.statusBar(s), PG.statusCounts(s),
             s.waiting && s.waiting.length ? el('div', { class: 'warn' }, s.waiting.map(w => `waiting: ${w.cells} cells: ${w.reason}`).join('; ')) : null),
