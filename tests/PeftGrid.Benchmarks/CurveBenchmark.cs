@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PeftGrid.Contracts.Trials;
+using PeftGrid.Tasks.Data;
+using PeftGrid.Tasks.Pipeline;
+using PeftGrid.Tasks.Runner;
+
+namespace PeftGrid.Benchmarks;
+
+/// <summary>
+/// <c>curve</c> mode (issue 11): the extra cost of streaming the training curve on a training step. Real MiniLM SST-2 trials
+/// (<c>lora-attn</c> at the 0.5 % tier, batch 16, one epoch of <c>steps × 16</c> examples, 16 dev examples) through the executor,
+/// alternately with the progress/curve sink attached (wired as <see cref="TorchTrialRunner"/> wires it: a
+/// <see cref="TrialProgressReporter"/> posting to a <see cref="Progress{T}"/> whose handler counts the points) and detached (no
+/// curve callback: the trainer still builds the curve it returns). With fewer than 200 steps the logging interval is 1: a loss
+/// point every step, the densest stream there is. A run's ms/step is the wall time between the step callbacks after the warmup
+/// steps (so everything between two steps counts: the step, the curve, the report). Reports mean ± std over the runs of each mode
+/// and their difference with its noise (standard error of the difference).
+/// Usage: <c>curve [--runs N] [--steps N] [--warmup N] [--threads N] [--data DIR] [--out FILE]</c>.
+/// </summary>
+public static class CurveBenchmark
+{
+    private const int Batch = 16;
+
+    /// <summary>One run's measurement.</summary>
+    /// <param name="Mode"><c>attached</c> or <c>detached</c>.</param>
+    /// <param name="Run">0-based run of that mode.</param>
+    /// <param name="StepMilliseconds">Mean wall time per step after the warmup.</param>
+    /// <param name="Steps">Steps run.</param>
+    /// <param name="CurvePoints">Points in the result's curve.</param>
+    /// <param name="ReportedPoints">Points the progress handler received (attached; 0 detached).</param>
+    public sealed record Row(string Mode, int Run, double StepMilliseconds, long Steps, int CurvePoints, int ReportedPoints);
+
+    /// <summary>Entry point for <c>curve</c>; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        string? Arg(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        int Int(string name, int fallback) => int.Parse(Arg(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var (runs, steps, warmup, threads) = (Int("--runs", 5), Int("--steps", 40), Int("--warmup", 3), Int("--threads", 2));
+        var dataRoot = DataRoot.Resolve(Arg("--data"));
+        var spec = new TrialSpec
+        {
+            Task = "sst2", Model = "minilm", Method = "lora-attn", BudgetPercent = 0.5, Seed = 1,
+            Profile = new TrainingProfile { MaxTrainExamples = steps * Batch, MaxEvalExamples = 16, BatchSize = Batch },
+        };
+        Measure(spec, dataRoot, threads, warmup, attached: false); // untimed: loads files and libtorch once
+        var rows = new List<Row>();
+        for (var r = 0; r < runs; r++)
+        {
+            // ABBA order: drift of the machine falls on both modes alike.
+            foreach (var attached in r % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                var row = Measure(spec, dataRoot, threads, warmup, attached) with { Run = r };
+                rows.Add(row);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{row.Mode,-9} run {r}: {row.StepMilliseconds,8:0.00} ms/step, {row.CurvePoints} points, {row.ReportedPoints} reported"));
+            }
+        }
+        var a = Stats(rows.Where(x => x.Mode == "attached"));
+        var d = Stats(rows.Where(x => x.Mode == "detached"));
+        var diff = a.Mean - d.Mean;
+        var noise = Math.Sqrt(a.Std * a.Std / a.N + d.Std * d.Std / d.N);
+        Console.WriteLine($"{"mode",-9} {"runs",5} {"mean ms/step",13} {"std",8}");
+        foreach (var (mode, s) in new[] { ("attached", a), ("detached", d) })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode,-9} {s.N,5} {s.Mean,13:0.00} {s.Std,8:0.00}"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"attached - detached: {diff:+0.00;-0.00} ms/step ({100 * diff / d.Mean:+0.00;-0.00} %), noise (std error) {noise:0.00} ms/step"));
+        var output = Arg("--out") ?? "curve-benchmark.json";
+        File.WriteAllText(output, JsonSerializer.Serialize(new
+        {
+            spec.Task, spec.Model, spec.Method, batch = Batch, steps, warmup, threads, runs, rows,
+            attached = a, detached = d, differenceMilliseconds = diff, differencePercent = 100 * diff / d.Mean, noiseMilliseconds = noise,
+            versions = RuntimeVersions.Get(),
+        }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        Console.WriteLine($"wrote {output}");
+        return 0;
+    }
+
+    /// <summary>Mean and sample standard deviation of the runs' ms/step.</summary>
+    /// <param name="N">Runs.</param>
+    /// <param name="Mean">Mean ms/step.</param>
+    /// <param name="Std">Sample standard deviation (0 for one run).</param>
+    public sealed record Summary(int N, double Mean, double Std);
+
+    private static Summary Stats(IEnumerable<Row> rows)
+    {
+        var values = rows.Select(r => r.StepMilliseconds).ToList();
+        var mean = values.Average();
+        var std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return new Summary(values.Count, mean, std);
+    }
+
+    private static Row Measure(TrialSpec spec, string dataRoot, int threads, int warmup, bool attached)
+    {
+        var stamps = new List<long>();
+        var reported = 0;
+        var reporter = attached
+            ? new TrialProgressReporter(new Progress<TrialProgress>(p => Interlocked.Add(ref reported, p.Points.Count)))
+            : null;
+        using var execution = TrialExecutors.Default.Execute(spec, dataRoot, new TrialRunOptions
+        {
+            Threads = threads,
+            OnStep = info =>
+            {
+                stamps.Add(Stopwatch.GetTimestamp());
+                reporter?.OnStep(info);
+            },
+            OnCurvePoints = reporter is null ? null : reporter.OnCurvePoints,
+        });
+        reporter?.Flush();
+        var result = execution.Result;
+        if (result.Status != TrialStatus.Succeeded) throw new InvalidOperationException($"benchmark trial {result.Status}: {result.Error}");
+        Thread.Sleep(200); // let the last posted reports land
+        var timed = stamps.Count - 1 - warmup;
+        if (timed < 1) throw new ArgumentException($"--steps must exceed --warmup + 1 (got {stamps.Count} steps, warmup {warmup})");
+        var ms = Stopwatch.GetElapsedTime(stamps[warmup], stamps[^1]).TotalMilliseconds / timed;
+        return new Row(attached ? "attached" : "detached", 0, ms, stamps.Count, result.Curve.Count, Volatile.Read(ref reported));
+    }
+}
