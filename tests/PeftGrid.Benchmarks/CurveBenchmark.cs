@@ -15,8 +15,10 @@ namespace PeftGrid.Benchmarks;
 /// <see cref="TrialProgressReporter"/> posting to a <see cref="Progress{T}"/> whose handler counts the points) and detached (no
 /// curve callback: the trainer still builds the curve it returns). With fewer than 200 steps the logging interval is 1: a loss
 /// point every step, the densest stream there is. A run's ms/step is the wall time between the step callbacks after the warmup
-/// steps (so everything between two steps counts: the step, the curve, the report). Reports mean ± std over the runs of each mode
-/// and their difference with its noise (standard error of the difference).
+/// steps (so everything between two steps counts: the step, the curve, the report), and the process CPU time per step over the
+/// same steps (libtorch threads and the handler's thread-pool work included; less sensitive than wall time to other processes on a
+/// shared machine). Reports mean ± std over the runs of each mode and their difference with its noise (standard error of the
+/// difference), for both.
 /// Usage: <c>curve [--runs N] [--steps N] [--warmup N] [--threads N] [--data DIR] [--out FILE]</c>.
 /// </summary>
 public static class CurveBenchmark
@@ -27,10 +29,11 @@ public static class CurveBenchmark
     /// <param name="Mode"><c>attached</c> or <c>detached</c>.</param>
     /// <param name="Run">0-based run of that mode.</param>
     /// <param name="StepMilliseconds">Mean wall time per step after the warmup.</param>
+    /// <param name="CpuMilliseconds">Process CPU time per step over the same steps.</param>
     /// <param name="Steps">Steps run.</param>
     /// <param name="CurvePoints">Points in the result's curve.</param>
     /// <param name="ReportedPoints">Points the progress handler received (attached; 0 detached).</param>
-    public sealed record Row(string Mode, int Run, double StepMilliseconds, long Steps, int CurvePoints, int ReportedPoints);
+    public sealed record Row(string Mode, int Run, double StepMilliseconds, double CpuMilliseconds, long Steps, int CurvePoints, int ReportedPoints);
 
     /// <summary>Entry point for <c>curve</c>; returns the exit code.</summary>
     public static int Run(string[] args)
@@ -54,26 +57,22 @@ public static class CurveBenchmark
                 var row = Measure(spec, dataRoot, threads, warmup, attached) with { Run = r };
                 rows.Add(row);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Mode,-9} run {r}: {row.StepMilliseconds,8:0.00} ms/step, {row.CurvePoints} points, {row.ReportedPoints} reported"));
+                    $"{row.Mode,-9} run {r}: {row.StepMilliseconds,8:0.00} ms/step, {row.CpuMilliseconds,8:0.00} CPU ms/step, {row.CurvePoints} points, {row.ReportedPoints} reported"));
             }
         }
-        var a = Stats(rows.Where(x => x.Mode == "attached"));
-        var d = Stats(rows.Where(x => x.Mode == "detached"));
-        var diff = a.Mean - d.Mean;
-        var noise = Math.Sqrt(a.Std * a.Std / a.N + d.Std * d.Std / d.N);
-        Console.WriteLine($"{"mode",-9} {"runs",5} {"mean ms/step",13} {"std",8}");
-        foreach (var (mode, s) in new[] { ("attached", a), ("detached", d) })
+        var wall = Compare(rows, r => r.StepMilliseconds);
+        var cpu = Compare(rows, r => r.CpuMilliseconds);
+        Console.WriteLine($"{"measure",-12} {"attached ms/step",18} {"detached ms/step",18} {"difference",12} {"%",8} {"noise",8}");
+        foreach (var (name, c) in new[] { ("wall", wall), ("process CPU", cpu) })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode,-9} {s.N,5} {s.Mean,13:0.00} {s.Std,8:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-12} {c.Attached.Mean,10:0.00} ± {c.Attached.Std,5:0.00} {c.Detached.Mean,10:0.00} ± {c.Detached.Std,5:0.00} {c.Difference,12:+0.00;-0.00} {c.DifferencePercent,7:+0.00;-0.00}% {c.Noise,8:0.00}"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"attached - detached: {diff:+0.00;-0.00} ms/step ({100 * diff / d.Mean:+0.00;-0.00} %), noise (std error) {noise:0.00} ms/step"));
         var output = Arg("--out") ?? "curve-benchmark.json";
         File.WriteAllText(output, JsonSerializer.Serialize(new
         {
             spec.Task, spec.Model, spec.Method, batch = Batch, steps, warmup, threads, runs, rows,
-            attached = a, detached = d, differenceMilliseconds = diff, differencePercent = 100 * diff / d.Mean, noiseMilliseconds = noise,
-            versions = RuntimeVersions.Get(),
+            wall, cpu, versions = RuntimeVersions.Get(), load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         Console.WriteLine($"wrote {output}");
         return 0;
@@ -85,17 +84,39 @@ public static class CurveBenchmark
     /// <param name="Std">Sample standard deviation (0 for one run).</param>
     public sealed record Summary(int N, double Mean, double Std);
 
-    private static Summary Stats(IEnumerable<Row> rows)
+    /// <summary>One measure in both modes and their difference.</summary>
+    /// <param name="Attached">Runs with the sink attached.</param>
+    /// <param name="Detached">Runs without it.</param>
+    /// <param name="Difference">Attached minus detached mean, ms/step.</param>
+    /// <param name="DifferencePercent">The difference in % of the detached mean.</param>
+    /// <param name="Noise">Standard error of the difference, ms/step.</param>
+    public sealed record Comparison(Summary Attached, Summary Detached, double Difference, double DifferencePercent, double Noise);
+
+    private static Comparison Compare(List<Row> rows, Func<Row, double> measure)
     {
-        var values = rows.Select(r => r.StepMilliseconds).ToList();
+        var a = Stats(rows.Where(x => x.Mode == "attached").Select(measure).ToList());
+        var d = Stats(rows.Where(x => x.Mode == "detached").Select(measure).ToList());
+        var diff = a.Mean - d.Mean;
+        return new Comparison(a, d, diff, 100 * diff / d.Mean, Math.Sqrt(a.Std * a.Std / a.N + d.Std * d.Std / d.N));
+    }
+
+    private static Summary Stats(List<double> values)
+    {
         var mean = values.Average();
         var std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
         return new Summary(values.Count, mean, std);
     }
 
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
     private static Row Measure(TrialSpec spec, string dataRoot, int threads, int warmup, bool attached)
     {
         var stamps = new List<long>();
+        var (cpuStart, cpuEnd) = (TimeSpan.Zero, TimeSpan.Zero);
         var reported = 0;
         var reporter = attached
             ? new TrialProgressReporter(new Progress<TrialProgress>(p => Interlocked.Add(ref reported, p.Points.Count)))
@@ -106,6 +127,8 @@ public static class CurveBenchmark
             OnStep = info =>
             {
                 stamps.Add(Stopwatch.GetTimestamp());
+                if (stamps.Count == warmup + 1) cpuStart = ProcessCpu();
+                if (info.Step == info.TotalSteps) cpuEnd = ProcessCpu();
                 reporter?.OnStep(info);
             },
             OnCurvePoints = reporter is null ? null : reporter.OnCurvePoints,
@@ -117,6 +140,7 @@ public static class CurveBenchmark
         var timed = stamps.Count - 1 - warmup;
         if (timed < 1) throw new ArgumentException($"--steps must exceed --warmup + 1 (got {stamps.Count} steps, warmup {warmup})");
         var ms = Stopwatch.GetElapsedTime(stamps[warmup], stamps[^1]).TotalMilliseconds / timed;
-        return new Row(attached ? "attached" : "detached", 0, ms, stamps.Count, result.Curve.Count, Volatile.Read(ref reported));
+        var cpuMs = (cpuEnd - cpuStart).TotalMilliseconds / timed;
+        return new Row(attached ? "attached" : "detached", 0, ms, cpuMs, stamps.Count, result.Curve.Count, Volatile.Read(ref reported));
     }
 }
