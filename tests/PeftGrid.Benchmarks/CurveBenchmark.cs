@@ -47,7 +47,8 @@ public static class CurveBenchmark
             Task = "sst2", Model = "minilm", Method = "lora-attn", BudgetPercent = 0.5, Seed = 1,
             Profile = new TrainingProfile { MaxTrainExamples = steps * Batch, MaxEvalExamples = 16, BatchSize = Batch },
         };
-        Measure(spec, dataRoot, threads, warmup, attached: false); // untimed: loads files and libtorch once
+        // Untimed and short: loads the files and libtorch once.
+        Measure(spec with { Profile = spec.Profile with { MaxTrainExamples = (warmup + 2) * Batch } }, dataRoot, threads, warmup, attached: false);
         var rows = new List<Row>();
         for (var r = 0; r < runs; r++)
         {
