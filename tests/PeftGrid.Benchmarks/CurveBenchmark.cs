@@ -63,11 +63,11 @@ public static class CurveBenchmark
         }
         var wall = Compare(rows, r => r.StepMilliseconds);
         var cpu = Compare(rows, r => r.CpuMilliseconds);
-        Console.WriteLine($"{"measure",-12} {"attached ms/step",18} {"detached ms/step",18} {"difference",12} {"%",8} {"noise",8}");
+        Console.WriteLine($"{"measure",-12} {"attached ms/step",18} {"detached ms/step",18} {"difference",12} {"%",8} {"noise",8} {"paired diff",12} {"noise",8}");
         foreach (var (name, c) in new[] { ("wall", wall), ("process CPU", cpu) })
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-12} {c.Attached.Mean,10:0.00} ± {c.Attached.Std,5:0.00} {c.Detached.Mean,10:0.00} ± {c.Detached.Std,5:0.00} {c.Difference,12:+0.00;-0.00} {c.DifferencePercent,7:+0.00;-0.00}% {c.Noise,8:0.00}"));
+                $"{name,-12} {c.Attached.Mean,10:0.00} ± {c.Attached.Std,5:0.00} {c.Detached.Mean,10:0.00} ± {c.Detached.Std,5:0.00} {c.Difference,12:+0.00;-0.00} {c.DifferencePercent,7:+0.00;-0.00}% {c.Noise,8:0.00} {c.Paired.Mean,12:+0.00;-0.00} {c.Paired.Std / Math.Sqrt(c.Paired.N),8:0.00}"));
         }
         var output = Arg("--out") ?? "curve-benchmark.json";
         File.WriteAllText(output, JsonSerializer.Serialize(new
@@ -91,14 +91,17 @@ public static class CurveBenchmark
     /// <param name="Difference">Attached minus detached mean, ms/step.</param>
     /// <param name="DifferencePercent">The difference in % of the detached mean.</param>
     /// <param name="Noise">Standard error of the difference, ms/step.</param>
-    public sealed record Comparison(Summary Attached, Summary Detached, double Difference, double DifferencePercent, double Noise);
+    /// <param name="Paired">Attached minus detached within each run's adjacent pair: mean and std over the pairs (drift of a shared
+    /// machine cancels within a pair); its noise is <c>Std / √N</c>.</param>
+    public sealed record Comparison(Summary Attached, Summary Detached, double Difference, double DifferencePercent, double Noise, Summary Paired);
 
     private static Comparison Compare(List<Row> rows, Func<Row, double> measure)
     {
         var a = Stats(rows.Where(x => x.Mode == "attached").Select(measure).ToList());
         var d = Stats(rows.Where(x => x.Mode == "detached").Select(measure).ToList());
         var diff = a.Mean - d.Mean;
-        return new Comparison(a, d, diff, 100 * diff / d.Mean, Math.Sqrt(a.Std * a.Std / a.N + d.Std * d.Std / d.N));
+        var paired = Stats(rows.GroupBy(r => r.Run).Select(g => measure(g.Single(x => x.Mode == "attached")) - measure(g.Single(x => x.Mode == "detached"))).ToList());
+        return new Comparison(a, d, diff, 100 * diff / d.Mean, Math.Sqrt(a.Std * a.Std / a.N + d.Std * d.Std / d.N), paired);
     }
 
     private static Summary Stats(List<double> values)
