@@ -1,7 +1,8 @@
 namespace PeftGrid.Benchmarks;
 
 /// <summary>On-demand benchmarks: <c>dotnet run --project tests/PeftGrid.Benchmarks -c Release -- grid [--redis CONN] [--cells N] [--workers W] [--out FILE]</c>,
-/// <c>-- train ...</c> (<see cref="TrainBenchmark"/>), <c>-- seq2seq ...</c> (<see cref="Seq2SeqBenchmark"/>) and <c>-- dashboard ...</c> (<see cref="DashboardBenchmark"/>).</summary>
+/// <c>-- train ...</c> (<see cref="TrainBenchmark"/>), <c>-- seq2seq ...</c> (<see cref="Seq2SeqBenchmark"/>), <c>-- curve ...</c>
+/// (<see cref="CurveBenchmark"/>) and <c>-- dashboard ...</c> (<see cref="DashboardBenchmark"/>).</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -13,9 +14,10 @@ public static class Program
                 return await GridBenchmark.RunAsync(args[1..]);
             case "train": return TrainBenchmark.Run(args[1..]);
             case "seq2seq": return Seq2SeqBenchmark.Run(args[1..]);
+            case "curve": return CurveBenchmark.Run(args[1..]);
             case "dashboard": return await DashboardBenchmark.RunAsync(args[1..]);
             default:
-                Console.Error.WriteLine("usage: PeftGrid.Benchmarks train ... | seq2seq [--steps N] [--threads N] [--methods a;b] [--out FILE] | grid [--redis CONN] [--cells N] [--workers W] [--batch B] [--out FILE] | dashboard [--cells N] [--requests N] [--out FILE]");
+                Console.Error.WriteLine("usage: PeftGrid.Benchmarks train ... | seq2seq [--steps N] [--threads N] [--methods a;b] [--out FILE] | curve [--runs N] [--steps N] [--warmup N] [--threads N] [--out FILE] | grid [--redis CONN] [--cells N] [--workers W] [--batch B] [--out FILE] | dashboard [--cells N] [--requests N] [--out FILE]");
                 return 2;
         }
     }

@@ -13,7 +13,7 @@ namespace PeftGrid.Tasks.Pipeline;
 /// Runs one trial of a task kind in this process from two injected parts: the task definition reads and tokenizes the splits
 /// and knows the loss and the metrics; the model factory loads the pretrained model with what the task needs and applies the
 /// configuration. In between, the executor seeds torch with the trial's seed, moves the model to the device, trains with
-/// <see cref="Trainer"/> (per-role rates from the plan), and writes the result with its <see cref="TrainingDetails"/>. Holds
+/// <see cref="Trainer"/> (per-role rates from the plan), and writes the result with its <see cref="TrainingDetails"/> and training curve. Holds
 /// <see cref="TorchProcessState.Gate"/> while it uses torch's process-global random state.
 /// </summary>
 /// <typeparam name="TModel">The model the task trains.</typeparam>
@@ -43,7 +43,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
             model.to(device);
             var trainable = model.TrainableParameters().ToList();
             var options = task.Options(plan);
-            var outcome = Trainer.Train(model, trainable, data, options, device, run.OnStep, cancellationToken: run.CancellationToken);
+            var outcome = Trainer.Train(model, trainable, data, options, device, run.OnStep, run.OnCurvePoints, run.CancellationToken);
 
             var budget = model.CountedBudget();
             var status = outcome.Status switch
@@ -75,6 +75,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
                 },
                 Training = Details(plan, data, options, outcome, meter.BaselineBytes, trainable.Any(p => p.Role == ParameterRole.PrefixEncoder)),
                 Generation = data.Generation,
+                Curve = outcome.Curve,
             };
             return new TrialExecution { Result = result, Plan = plan, Model = model };
         }

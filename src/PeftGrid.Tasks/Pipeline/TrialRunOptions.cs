@@ -1,3 +1,4 @@
+using PeftGrid.Contracts.Trials;
 using PeftGrid.Tasks.Training;
 
 namespace PeftGrid.Tasks.Pipeline;
@@ -12,6 +13,10 @@ public sealed record TrialRunOptions
     public int? Threads { get; init; }
     /// <summary>Called after every optimizer step (applied or skipped); may be null.</summary>
     public Action<TrainStepInfo>? OnStep { get; init; }
+    /// <summary>Called with the training-curve points as they are made (<see cref="CurveRecorder"/>: one loss point, or every metric
+    /// of one evaluation), each point once, in order, on the training thread: keep it cheap (append to a list, send elsewhere);
+    /// may be null. The full curve is also in <see cref="TrialResult.Curve"/>.</summary>
+    public Action<IReadOnlyList<CurvePoint>>? OnCurvePoints { get; init; }
     /// <summary>Stops training between steps (status Cancelled).</summary>
     public CancellationToken CancellationToken { get; init; }
 }

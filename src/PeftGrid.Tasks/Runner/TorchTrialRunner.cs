@@ -11,6 +11,7 @@ namespace PeftGrid.Tasks.Runner;
 /// The <see cref="ITrialRunner"/> of this build: validates a cell (<see cref="TrialPlan"/>) and runs it on a background thread
 /// with the executor of its task kind (<see cref="TrialExecutors"/>: GLUE SST-2 / MNLI on MiniLM and XSum / WMT16 en-ro on
 /// minilm2minilm, with every PEFT preset, by default). Never throws for a bad cell. Trains on one device per process (<see cref="TorchProcessState"/>).
+/// Progress, training-curve points included, is reported about once a second (<see cref="TrialProgressReporter"/>).
 /// </summary>
 public sealed class TorchTrialRunner : ITrialRunner
 {
@@ -77,23 +78,14 @@ public sealed class TorchTrialRunner : ITrialRunner
     {
         return Task.Factory.StartNew(() =>
         {
-            var last = DateTime.MinValue;
+            var reporter = progress is null ? null : new TrialProgressReporter(progress);
             using var execution = _executors.Execute(spec, _dataRoot, new TrialRunOptions
             {
                 Device = device, Threads = _threads, CancellationToken = cancellationToken,
-                OnStep = info =>
-                {
-                    if (progress is null) return;
-                    var now = DateTime.UtcNow;
-                    if (info.Step != info.TotalSteps && now - last < TimeSpan.FromSeconds(1)) return;
-                    last = now;
-                    progress.Report(new TrialProgress
-                    {
-                        Step = info.Step, TotalSteps = info.TotalSteps, Loss = info.Loss,
-                        ExamplesPerSecond = info.ExamplesPerSecond, Epoch = info.Epoch,
-                    });
-                },
+                OnStep = reporter is null ? null : reporter.OnStep,
+                OnCurvePoints = reporter is null ? null : reporter.OnCurvePoints,
             });
+            reporter?.Flush();
             return execution.Result;
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }

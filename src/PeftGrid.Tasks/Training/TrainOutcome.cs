@@ -1,3 +1,5 @@
+using PeftGrid.Contracts.Trials;
+
 namespace PeftGrid.Tasks.Training;
 
 /// <summary>How a training run ended.</summary>
@@ -51,6 +53,8 @@ public sealed record TrainOutcome
     public double TokensPerSecond { get; init; }
     /// <summary>Mean training loss of the last epoch run.</summary>
     public double FinalLoss { get; init; } = double.NaN;
+    /// <summary>The training curve (<see cref="CurveRecorder"/>): loss per logging interval, every dev metric per evaluation, in order.</summary>
+    public IReadOnlyList<CurvePoint> Curve { get; init; } = [];
 }
 
 /// <summary>Progress of a training run, reported after every step (applied or skipped).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PeftGrid.Contracts.Trials;
 using PeftGrid.Peft.Adapters;
 using PeftGrid.Tasks.Pipeline;
 using TorchSharp;
@@ -19,6 +20,8 @@ namespace PeftGrid.Tasks.Training;
 /// decay to 0 at the last batch holds whatever is skipped). Skips are counted (<see cref="TrainOutcome.SkippedSteps"/>),
 /// and <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> skips in a row end the run as diverged.
 /// Dropout lives in the model (train mode during training). Each step runs in its own dispose scope.
+/// The training curve (<see cref="CurveRecorder"/>: the mean loss of every logging interval, every dev metric of every epoch's
+/// evaluation) is built from the per-step loss already read to the host, and returned in <see cref="TrainOutcome.Curve"/>.
 /// </summary>
 public static class Trainer
 {
@@ -31,14 +34,15 @@ public static class Trainer
     /// <param name="options">Optimization settings (<see cref="TrainerOptions.Seed"/> orders the batches).</param>
     /// <param name="device">Device of the model.</param>
     /// <param name="onStep">Called after every optimizer step; may be null.</param>
-    /// <param name="onEpoch">Called after every epoch's evaluation with (1-based epoch, selection metric); may be null.</param>
+    /// <param name="onCurvePoints">Called with the new training-curve points as they are made (one loss point, or the metrics of one
+    /// evaluation), in order, on the training thread (<see cref="CurveRecorder"/>); keep it cheap (append to a list); may be null.</param>
     /// <param name="cancellationToken">Stops between steps; the outcome is then <see cref="TrainStatus.Cancelled"/>.</param>
     /// <exception cref="ArgumentException">No trainable parameters, fewer than one epoch, or
     /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> below 1.</exception>
     /// <exception cref="InvalidOperationException">The task's evaluation lacks its selection metric.</exception>
     public static TrainOutcome Train<TModel>(
         TModel model, IReadOnlyList<(string Name, Parameter Parameter, ParameterRole Role)> trainable, ITaskData<TModel> data,
-        TrainerOptions options, Device device, Action<TrainStepInfo>? onStep = null, Action<int, double>? onEpoch = null,
+        TrainerOptions options, Device device, Action<TrainStepInfo>? onStep = null, Action<IReadOnlyList<CurvePoint>>? onCurvePoints = null,
         CancellationToken cancellationToken = default) where TModel : nn.Module
     {
         if (options.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {options.Epochs})");
@@ -67,6 +71,7 @@ public static class Trainer
         var status = TrainStatus.Completed;
         long? divergedAt = null;
         double epochLoss = double.NaN;
+        var curve = new CurveRecorder(schedule.TotalSteps, data.BatchesPerEpoch, onCurvePoints, () => totalClock.Elapsed.TotalSeconds);
 
         model.train();
         try
@@ -78,11 +83,12 @@ public static class Trainer
                 foreach (var indices in data.TrainOrder(options.Seed, epoch))
                 {
                     if (cancellationToken.IsCancellationRequested) { status = TrainStatus.Cancelled; break; }
+                    float lossValue;
                     trainClock.Start();
                     using (var scope = torch.NewDisposeScope())
                     {
                         var (loss, batchExamples, batchTokens) = data.Loss(model, indices, device);
-                        var lossValue = loss.item<float>();
+                        lossValue = loss.item<float>();
                         if (!float.IsFinite(lossValue))
                         {
                             trainClock.Stop();
@@ -107,6 +113,7 @@ public static class Trainer
                         if (window.Count > 20) window.Dequeue();
                     }
                     trainClock.Stop();
+                    curve.AddLoss(step, lossValue);
                     onStep?.Invoke(new TrainStepInfo(step, schedule.TotalSteps, epoch + 1, window.Average(),
                         examples / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds), options.LearningRate * schedule.Factor(step - 1), skipped));
                     if (consecutiveSkips >= options.MaxConsecutiveSkippedSteps)
@@ -119,6 +126,7 @@ public static class Trainer
                     }
                 }
                 epochLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
+                if (status != TrainStatus.Completed || epoch == options.Epochs - 1) curve.FlushLoss(); // the last, partial interval
                 if (status != TrainStatus.Completed) break;
 
                 var metrics = data.Evaluate(model, device);
@@ -126,7 +134,7 @@ public static class Trainer
                     : throw new InvalidOperationException($"the task's evaluation has no '{data.SelectionMetric}' (its selection metric); it has: {string.Join(", ", metrics.Keys)}");
                 scores.Add(score);
                 epochMetrics.Add(metrics);
-                onEpoch?.Invoke(epoch + 1, score);
+                curve.AddEvaluation(epoch + 1, metrics);
                 if (best.Epoch == 0 || (lowerIsBetter ? score < best.Score : score > best.Score))
                 {
                     best = (epoch + 1, score, metrics);
@@ -159,7 +167,7 @@ public static class Trainer
             Steps = step, SkippedSteps = skipped, DivergedAtStep = divergedAt, DivergenceReason = divergence,
             TrainSeconds = trainClock.Elapsed.TotalSeconds,
             TotalSeconds = totalClock.Elapsed.TotalSeconds, ExamplesPerSecond = examples / seconds,
-            TokensPerSecond = tokens / seconds, FinalLoss = epochLoss,
+            TokensPerSecond = tokens / seconds, FinalLoss = epochLoss, Curve = curve.Points,
         };
     }
 

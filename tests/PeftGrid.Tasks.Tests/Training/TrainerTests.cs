@@ -1,3 +1,4 @@
+using PeftGrid.Contracts.Trials;
 using PeftGrid.Tasks.Batching;
 using PeftGrid.Tasks.Classification;
 using PeftGrid.Tasks.Text;
@@ -26,15 +27,16 @@ public class TrainerTests
     private static readonly List<EncodedExample> TrainSet = Task(640, 1);
     private static readonly List<EncodedExample> DevSet = Task(200, 2);
 
-    private static (TrainOutcome Outcome, ToyClassifier Model) Run(int seed, int epochs = 2, Action<TrainStepInfo, ToyClassifier>? onStep = null,
-        CancellationToken ct = default)
+    /// <summary>Trains the toy classifier on the separable task (20 batches of 32 per epoch).</summary>
+    internal static (TrainOutcome Outcome, ToyClassifier Model) Run(int seed, int epochs = 2, Action<TrainStepInfo, ToyClassifier>? onStep = null,
+        CancellationToken ct = default, Action<IReadOnlyList<CurvePoint>>? onCurvePoints = null)
     {
         torch.manual_seed(seed);
         var model = new ToyClassifier(128, 16, 2);
         var options = new TrainerOptions { Epochs = epochs, LearningRate = 1e-2, Seed = seed, BatchSize = 32 };
         var outcome = Trainer.Train(model, model.Roles(),
             new ClassificationData(new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0)), options, CPU,
-            onStep is null ? null : info => onStep(info, model), cancellationToken: ct);
+            onStep is null ? null : info => onStep(info, model), onCurvePoints, ct);
         return (outcome, model);
     }
 
