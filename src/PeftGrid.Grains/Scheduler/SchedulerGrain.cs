@@ -135,17 +135,24 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     {
         timer?.Dispose();
         // The final write below records every lease this activation granted: the next activation may lease at once — unless
-        // this one was still holding leases back for workers of a crashed predecessor, whose leases it never learnt.
-        State.Clean = leases.Leasing;
-        metaDirty = true;
-        try
+        // this one was still holding leases back for workers of a crashed predecessor, whose leases it never learnt. In-memory
+        // storage ends with the cluster (and is itself deactivating at shutdown): there is no next activation to tell.
+        if (ServiceProvider.GetKeyedService<IGrainStorage>(GrainKeys.Storage) is not MemoryGrainStorage)
         {
-            await FlushAsync();
+            State.Clean = leases.Leasing;
+            metaDirty = true;
         }
-        catch
+        if (Dirty)
         {
-            State.Clean = false;
-            throw;
+            try
+            {
+                await FlushAsync();
+            }
+            catch
+            {
+                State.Clean = false;
+                throw;
+            }
         }
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
