@@ -73,7 +73,7 @@ public sealed record CellPage
     /// <summary>The rows of this page (results not included).</summary>
     [Id(4)] public IReadOnlyList<CellInfo> Rows { get; init; } = [];
     /// <summary>Filter values present in the sweep: keys <c>task</c>, <c>model</c>, <c>method</c> (canonical text), <c>tier</c>
-    /// (labels), <c>seed</c>, <c>status</c>; each list sorted.</summary>
+    /// (labels), <c>seed</c>, <c>status</c> (camelCase names, as JSON spells <see cref="CellStatus"/>); each list sorted.</summary>
     [Id(5)] public IReadOnlyDictionary<string, IReadOnlyList<string>> Facets { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 

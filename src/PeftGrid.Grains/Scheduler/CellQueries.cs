@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using PeftGrid.Contracts.Grid;
 
 namespace PeftGrid.Grains.Scheduler;
@@ -198,7 +199,7 @@ internal static class CellQueries
             ["method"] = methods.Order(StringComparer.OrdinalIgnoreCase).ToList(),
             ["tier"] = tiers.OrderBy(t => t is null).ThenBy(t => t).Select(TierStatus.LabelOf).ToList(),
             ["seed"] = seeds.Order().Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList(),
-            ["status"] = statuses.Order().Select(s => s.ToString()).ToList(),
+            ["status"] = statuses.Order().Select(s => JsonNamingPolicy.CamelCase.ConvertName(s.ToString())).ToList(), // as the rows' JSON spells them
         };
     }
 }

@@ -118,7 +118,7 @@ public sealed class CellQueriesTests
         Assert.Equal(["lora-attn", "mam", "prefix"], f["method"]);
         Assert.Equal(["0.1%", "1%", "explicit"], f["tier"]);
         Assert.Equal(["0", "1"], f["seed"]);
-        Assert.Equal(["Pending", "Running", "Succeeded"], f["status"]);
+        Assert.Equal(["pending", "running", "succeeded"], f["status"]);
     }
 
     [Theory]
