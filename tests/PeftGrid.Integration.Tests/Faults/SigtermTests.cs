@@ -16,7 +16,7 @@ public sealed class SigtermTests(ITestOutputHelper output)
     /// <summary>From SIGTERM to the cell running on the other silo: a few seconds, far below the 60 s lease.</summary>
     public static readonly TimeSpan RequeueBound = TimeSpan.FromSeconds(10);
 
-    /// <summary>Kubernetes' default <c>terminationGracePeriodSeconds</c> (k8s/silo.yaml gives 60).</summary>
+    /// <summary>Kubernetes' default <c>terminationGracePeriodSeconds</c> (k8s/base/silo.yaml sets 30).</summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(30);
 
     private static readonly Dictionary<string, string> LongCells = new() { ["PeftGrid__Fake__CellMilliseconds"] = "60000" };
