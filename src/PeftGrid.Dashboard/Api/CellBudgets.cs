@@ -11,11 +11,11 @@ public static class CellBudgets
     /// <summary>The counts of <paramref name="spec"/>; null when the model's shape is unknown here or the spec does not check.</summary>
     /// <param name="spec">The cell.</param>
     /// <param name="result">Its accepted result, if any (its counts are the ones the trainer measured).</param>
-    public static CellBudget? Of(TrialSpec spec, TrialResult? result)
+    public static BudgetReport? Of(TrialSpec spec, TrialResult? result)
     {
-        if (result is { Budget.TotalCount: > 0 } r)
+        if (result is { Budget.TotalCount: > 0 })
         {
-            return new CellBudget(r.Budget.PaperCount, r.Budget.TrainableCount, r.Budget.TotalCount, r.Budget.Percent);
+            return result.Budget;
         }
         try
         {
@@ -25,7 +25,7 @@ public static class CellBudgets
                 return null;
             }
             var counts = cell.Solution?.Counts ?? ParameterBudget.Count(cell.Config, cell.Model.Shape);
-            return new CellBudget(counts.PaperCount, counts.TrainableCount, counts.TotalCount, counts.Percent);
+            return new BudgetReport { PaperCount = counts.PaperCount, TrainableCount = counts.TrainableCount, TotalCount = counts.TotalCount, Percent = counts.Percent };
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {

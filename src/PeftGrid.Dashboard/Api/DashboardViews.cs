@@ -9,20 +9,13 @@ namespace PeftGrid.Dashboard.Api;
 /// <param name="Version">PeftGrid's version.</param>
 public sealed record DashboardConfig(bool ReadOnly, string PathBase, string Version);
 
-/// <summary>A cell's parameter counts (from its result, else computed from the spec without tensors).</summary>
-/// <param name="PaperCount">Paper-convention count.</param>
-/// <param name="TrainableCount">Trainable count (task head excluded).</param>
-/// <param name="TotalCount">The model's parameter count.</param>
-/// <param name="Percent">PaperCount / TotalCount, %.</param>
-public sealed record CellBudget(long PaperCount, long TrainableCount, long TotalCount, double Percent);
-
 /// <summary><c>GET /api/cells/{cellId}</c>.</summary>
 /// <param name="Cell">The cell as the scheduler sees it.</param>
 /// <param name="Spec">Its spec.</param>
 /// <param name="Budget">Its counts, null when the model's shape is unknown here (a checkpoint path) or the spec is invalid.</param>
 /// <param name="Result">The accepted result of the current run, or null.</param>
 /// <param name="History">Results of earlier runs, oldest first.</param>
-public sealed record CellDetail(CellInfo Cell, TrialSpec Spec, CellBudget? Budget, TrialResult? Result, IReadOnlyList<ExperimentRun> History);
+public sealed record CellDetail(CellInfo Cell, TrialSpec Spec, BudgetReport? Budget, TrialResult? Result, IReadOnlyList<ExperimentRun> History);
 
 /// <summary>One leaderboard of <c>GET /api/boards</c>.</summary>
 /// <param name="Key">Its key, <c>task|model</c>.</param>

@@ -14,7 +14,7 @@ public class CellBudgetsTests
     {
         var spec = new TrialSpec { Task = "sst2", Model = "minilm", Method = "lora-attn", BudgetPercent = 0.5 };
         var solved = BudgetSolver.Solve(PeftConfig.Parse("lora-attn"), ModelCatalog.TryFind("minilm")!.Shape, 0.5).Counts;
-        Assert.Equal(new CellBudget(solved.PaperCount, solved.TrainableCount, solved.TotalCount, solved.Percent), CellBudgets.Of(spec, null));
+        Assert.Equal(new BudgetReport { PaperCount = solved.PaperCount, TrainableCount = solved.TrainableCount, TotalCount = solved.TotalCount, Percent = solved.Percent }, CellBudgets.Of(spec, null));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class CellBudgetsTests
     {
         var spec = new TrialSpec { Task = "sst2", Model = "minilm", Method = "lora-attn", BudgetPercent = 0.5 };
         var result = new TrialResult { CellId = "c", Task = "sst2", Model = "minilm", Method = "lora-attn", Budget = new BudgetReport { PaperCount = 7, TrainableCount = 8, TotalCount = 100, Percent = 7 } };
-        Assert.Equal(new CellBudget(7, 8, 100, 7), CellBudgets.Of(spec, result));
+        Assert.Equal(new BudgetReport { PaperCount = 7, TrainableCount = 8, TotalCount = 100, Percent = 7 }, CellBudgets.Of(spec, result));
         Assert.Null(CellBudgets.Of(spec with { Model = "/models/some-checkpoint" }, null));
         Assert.Null(CellBudgets.Of(spec with { Method = "nonsense[[" }, null));
     }
