@@ -177,18 +177,26 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
         return new CellCompletion { CellId = lease.CellId, Token = lease.Token, Result = result, WallSeconds = clock.Elapsed.TotalSeconds };
     }
 
+    /// <summary>Heartbeats the held leases every third of the shortest lease (0.2–20 s) and reports this worker to its
+    /// <see cref="IGpuWorkerGrain"/> about every 2 s — on a tick of at most a second, so the report (running cells, completed
+    /// attempts, throughput) is never a whole heartbeat interval stale.</summary>
     private async Task HeartbeatLoopAsync(ISchedulerGrain scheduler, CancellationToken stop)
     {
         var lastReport = DateTime.MinValue;
+        var lastBeat = DateTime.UtcNow;
         while (!stop.IsCancellationRequested)
         {
-            var snapshot = held.Values.ToList();
-            var interval = snapshot.Count == 0 ? 1.0 : Math.Clamp(snapshot.Min(h => h.Lease.LeaseSeconds) / 3.0, 0.2, 20);
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(interval), stop);
-                if (snapshot.Count > 0)
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(1.0, BeatSeconds(held.Values.ToList()))), stop);
+                var snapshot = held.Values.ToList();
+                if (snapshot.Count == 0)
                 {
+                    lastBeat = DateTime.UtcNow;
+                }
+                else if (DateTime.UtcNow - lastBeat >= TimeSpan.FromSeconds(BeatSeconds(snapshot)))
+                {
+                    lastBeat = DateTime.UtcNow;
                     var reply = await scheduler.HeartbeatAsync(WorkerId, snapshot.Select(h => new HeldLease { CellId = h.Lease.CellId, Token = h.Lease.Token }).ToList());
                     if (reply.Unregistered)
                     {
@@ -223,6 +231,10 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
             }
         }
     }
+
+    /// <summary>Seconds between heartbeats: a third of the shortest held lease, within 0.2–20 s (1 s with none held).</summary>
+    private static double BeatSeconds(List<Held> leases) =>
+        leases.Count == 0 ? 1.0 : Math.Clamp(leases.Min(h => h.Lease.LeaseSeconds) / 3.0, 0.2, 20);
 
     /// <summary>Every <see cref="WorkerOptions.CurveReportMilliseconds"/>, sends each running lease's new curve points and progress
     /// to its experiment grain (the leases in parallel); never throws.</summary>
