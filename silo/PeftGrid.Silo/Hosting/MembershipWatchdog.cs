@@ -100,6 +100,10 @@ public sealed partial class MembershipWatchdog(
         var version = table.FirstOrDefault(e => e.Name == VersionField).Value;
         if (!version.IsNull && table.Any(e => e.Name == me))
         {
+            if (copy is null)
+            {
+                LogFirstCopy(key.ToString(), table.Length - 1);
+            }
             copy = table;
             return;
         }
@@ -135,6 +139,9 @@ public sealed partial class MembershipWatchdog(
             LogReinserted(key.ToString(), me, (long)version + 1);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "membership watchdog: first copy of the membership table {Key} taken ({Silos} silo rows); a lost row can be restored from now on")]
+    private partial void LogFirstCopy(string key, int silos);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "membership watchdog: cannot read the membership table: {Reason}")]
     private partial void LogUnreachable(string reason);

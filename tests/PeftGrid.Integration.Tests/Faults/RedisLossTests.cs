@@ -59,6 +59,8 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         await c.StartRedisAsync();
         var silo = (await c.StartSilosAsync(null, true, "a"))[0];
         await Until(async () => await c.ActiveRowsAsync() == 1, TimeSpan.FromSeconds(30), "an active row");
+        // A row lost before the watchdog's first copy can only be answered by a restart (exit code 75): wait for the copy.
+        await Until(() => Task.FromResult(silo.Log.Contains("first copy of the membership table", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the watchdog's first copy");
         var before = await c.MembershipAsync();
         var row = Assert.Single(before.Keys, k => k != "Version");
         Assert.Equal("1", await Processes.RedisCliAsync(c.RedisPort, "HDEL", $"{c.ClusterId}/members/{c.ClusterId}", row));
