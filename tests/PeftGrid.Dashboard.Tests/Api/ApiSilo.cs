@@ -1,16 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PeftGrid.Client;
 using PeftGrid.Contracts.Grid;
-using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Runners;
 using PeftGrid.Silo.Hosting;
-using Xunit;
 
 namespace PeftGrid.Dashboard.Tests.Api;
 
@@ -71,31 +68,12 @@ public sealed class ApiSilo : IAsyncDisposable
         return cfg;
     }
 
-    /// <summary>Submits sst2 × minilm × methods × tiers × seeds as one sweep and returns its id.</summary>
-    public async Task<string> SubmitAsync(string name, IEnumerable<string> methods, IEnumerable<double?> tiers, IEnumerable<int> seeds)
-    {
-        var cells = (from m in methods from t in tiers from s in seeds
-                     select new TrialSpec { Task = "sst2", Model = "minilm", Method = m, BudgetPercent = t, Seed = s }).ToList();
-        var id = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
-        var r = await Scheduler.SubmitAsync(new SweepRequest { SweepId = id, Name = name, Cells = cells, Policy = new FailurePolicy { MaxAttempts = 1 } });
-        Assert.Empty(r.Refused);
-        return id;
-    }
+    /// <summary>Submits sst2 × minilm × methods × tiers × seeds as one sweep and returns its id (<see cref="TestSweeps.SubmitAsync"/>).</summary>
+    public Task<string> SubmitAsync(string name, IEnumerable<string> methods, IEnumerable<double?> tiers, IEnumerable<int> seeds) =>
+        TestSweeps.SubmitAsync(Scheduler, name, methods, tiers, seeds);
 
     /// <summary>Waits until the sweep has no pending or running cell.</summary>
-    public async Task<SweepStatus> WaitCompleteAsync(string sweepId, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var s = await Scheduler.GetStatusAsync(sweepId);
-            if (s.IsComplete || DateTime.UtcNow > deadline)
-            {
-                return s;
-            }
-            await Task.Delay(50);
-        }
-    }
+    public Task<SweepStatus> WaitCompleteAsync(string sweepId, int seconds = 60) => TestSweeps.WaitCompleteAsync(Scheduler, sweepId, seconds);
 
     /// <summary>GET <paramref name="path"/>: the status code and the parsed body.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
@@ -135,10 +113,5 @@ public sealed class ApiSilo : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestSweeps.FreePort();
 }

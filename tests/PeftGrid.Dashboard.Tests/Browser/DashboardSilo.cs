@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using PeftGrid.Contracts.Grid;
-using PeftGrid.Contracts.Trials;
 using PeftGrid.Grains.Runners;
 using PeftGrid.Silo.Hosting;
 using PuppeteerSharp;
@@ -22,7 +19,7 @@ public sealed class DashboardSilo : IAsyncDisposable
 
     public static async Task<DashboardSilo> StartAsync(FakeRunnerOptions fake, int devices = 1)
     {
-        var port = FreePort();
+        var port = TestSweeps.FreePort();
         var cluster = await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
         {
             Runner = new FakeTrialRunner(fake),
@@ -34,35 +31,12 @@ public sealed class DashboardSilo : IAsyncDisposable
         return new DashboardSilo(cluster, port);
     }
 
-    /// <summary>Submits the cells task × model × methods × tiers × seeds as one sweep; returns its id.</summary>
-    public async Task<string> SubmitAsync(string name, IEnumerable<string> methods, IEnumerable<double?> tiers, IEnumerable<int> seeds, int maxAttempts = 1,
-        string task = "sst2", string model = "minilm")
-    {
-        var cells = (from m in methods from t in tiers from s in seeds
-                     select new TrialSpec { Task = task, Model = model, Method = m, BudgetPercent = t, Seed = s }).ToList();
-        var id = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
-        var r = await Scheduler.SubmitAsync(new SweepRequest { SweepId = id, Name = name, Cells = cells, Policy = new FailurePolicy { MaxAttempts = maxAttempts } });
-        if (r.Refused.Count > 0)
-        {
-            throw new InvalidOperationException($"cells refused: {r.Refused[0].Reason}");
-        }
-        return id;
-    }
+    /// <summary>Submits the cells task × model × methods × tiers × seeds as one sweep; returns its id (<see cref="TestSweeps.SubmitAsync"/>).</summary>
+    public Task<string> SubmitAsync(string name, IEnumerable<string> methods, IEnumerable<double?> tiers, IEnumerable<int> seeds, int maxAttempts = 1,
+        string task = "sst2", string model = "minilm") => TestSweeps.SubmitAsync(Scheduler, name, methods, tiers, seeds, maxAttempts, task, model);
 
     /// <summary>Waits (up to <paramref name="seconds"/>) until the sweep has no pending or running cell.</summary>
-    public async Task<SweepStatus> WaitCompleteAsync(string sweepId, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var s = await Scheduler.GetStatusAsync(sweepId);
-            if (s.IsComplete || DateTime.UtcNow > deadline)
-            {
-                return s;
-            }
-            await Task.Delay(100);
-        }
-    }
+    public Task<SweepStatus> WaitCompleteAsync(string sweepId, int seconds = 60) => TestSweeps.WaitCompleteAsync(Scheduler, sweepId, seconds);
 
     /// <summary>Navigates to a hash route of the page (e.g. <c>#/sweep/ID</c>): loads the page, or only changes the hash when it is loaded.</summary>
     public async Task OpenAsync(IPage page, string hash)
@@ -96,11 +70,4 @@ public sealed class DashboardSilo : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
