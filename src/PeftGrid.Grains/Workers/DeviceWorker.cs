@@ -217,7 +217,7 @@ public sealed class DeviceWorker(string workerId, string device, WorkerOptions o
                     await grains.GetGrain<IGpuWorkerGrain>(WorkerId).ReportAsync(new WorkerInfo
                     {
                         WorkerId = WorkerId, Device = device, Running = held.Values.Select(h => h.Lease.CellId).ToList(),
-                        Completed = Completed, ExamplesPerSecond = Volatile.Read(ref examplesPerSecond), Capabilities = Capabilities,
+                        Completed = Completed, ExamplesPerSecond = held.IsEmpty ? 0 : Volatile.Read(ref examplesPerSecond), Capabilities = Capabilities, // 0 when idle (WorkerInfo)
                     });
                 }
             }

@@ -34,6 +34,8 @@ public sealed class CellPageTests(BrowserFixture browser, ITestOutputHelper outp
         await silo.OpenAsync(page, "#/workers");
         await DashboardSilo.WaitAsync(page, $"document.querySelector('#workers tbody tr[data-live=true] a[href=\"#/cell/{cell}\"]')");
         Assert.Equal(1, await page.EvaluateExpressionAsync<int>("+document.querySelector('#workers-meta').dataset.live"));
+        // Its throughput while the cell runs: the fake runner reports 1,000 examples/s (an idle worker reports 0, shown as —).
+        Assert.Contains("1,000", await page.EvaluateExpressionAsync<string>($"document.querySelector('#workers tbody tr[data-live=true]').innerText"));
         await BrowserFixture.ScreenshotAsync(page, "workers", output);
         await silo.OpenAsync(page, $"#/cell/{cell}");
 

@@ -4,6 +4,8 @@
 PG.views.board = {
   mount(root, [key], query) {
     const { el, fmt } = PG;
+    // Mean ± sample std over seeds; one seed has no spread to show (the CLI prints just the score there too).
+    const meanStd = r => (r.seeds > 1 ? `${fmt.score(r.mean)} ± ${fmt.score(r.std)}` : fmt.score(r.mean));
     const family = m => m.split('[')[0]; // lora-attn[r=2,alpha=4] -> lora-attn: one colour per method across tiers
     const tierLabel = t => (t === null || t === undefined ? 'explicit' : +(+t).toFixed(4) + '%');
     const picker = el('select', { id: 'board-picker', 'aria-label': 'leaderboard', onchange: () => { location.hash = '#/board/' + encodeURIComponent(picker.value); } });
@@ -28,7 +30,7 @@ PG.views.board = {
     const hover = (p, ev) => {
       if (!p) { tip.hidden = true; return; }
       tip.replaceChildren(el('b', {}, p.row.method), el('div', { class: 'mono' }, p.row.resolvedMethod),
-        el('div', {}, `tier ${tierLabel(p.row.tier)} · ${view.metric} ${fmt.score(p.row.mean)} ± ${fmt.score(p.row.std)} (${p.row.seeds} seeds)`),
+        el('div', {}, `tier ${tierLabel(p.row.tier)} · ${view.metric} ${meanStd(p.row)} (${p.row.seeds} seed${p.row.seeds === 1 ? '' : 's'})`),
         el('div', {}, `${fmt.pct(p.row.percent)} of the model · ${fmt.int(p.row.paperCount)} params · rank ${p.row.rank}${p.row.pareto ? ' · Pareto' : ''}`));
       tip.hidden = false;
       tip.style.left = Math.min(ev.clientX + 14, innerWidth - tip.offsetWidth - 8) + 'px';
@@ -54,7 +56,7 @@ PG.views.board = {
       tbody.replaceChildren(...(rows.length ? rows.map(r => el('tr', { dataset: { method: r.method, pareto: r.pareto }, class: r.pareto ? 'pareto-row' : '' },
         el('td', { class: 'num' }, r.rank || '—'),
         el('td', { class: 'method' }, el('span', { class: 'swatch', style: `background:${colorOf(family(r.method))}` }), el('span', { class: 'mono', title: `${r.resolvedMethod}\ntraining profile ${r.profile}` }, wrapAtCommas(r.method))),
-        el('td', { class: 'num' }, `${fmt.score(r.mean)} ± ${fmt.score(r.std)}`, r.diverged ? el('div', { class: 'sub warn' }, `${r.diverged} diverged`) : null),
+        el('td', { class: 'num' }, meanStd(r), r.diverged ? el('div', { class: 'sub warn' }, `${r.diverged} diverged`) : null),
         el('td', { class: 'num' }, r.seeds),
         el('td', { class: 'num', title: `paper count ${fmt.int(r.paperCount)} · trainable ${fmt.int(r.trainableCount)}` }, fmt.pct(r.percent)),
         el('td', { class: 'num' }, fmt.duration(r.trainSeconds)),
@@ -63,7 +65,7 @@ PG.views.board = {
       const points = all.filter(({ r }) => r.seeds > 0).map(({ r, label }) => ({
         x: r.percent, y: PG.num(r.mean), err: PG.num(r.std) || 0, label: r.method, color: colorOf(family(r.method)), row: r,
         series: family(r.method), cls: label === selected ? 'current' : 'other', data: { tier: label, family: family(r.method) },
-        title: `${r.method} · tier ${label} · ${fmt.score(r.mean)} ± ${fmt.score(r.std)} · ${fmt.pct(r.percent)} params`,
+        title: `${r.method} · tier ${label} · ${meanStd(r)} · ${fmt.pct(r.percent)} params`,
       })).sort((a, b) => (a.cls === 'current') - (b.cls === 'current')); // the selected tier's markers on top
       const front = (view.pareto || []).map(r => ({ x: r.percent, y: PG.num(r.mean) }));
       PG.plot.scatter(svg, points, front, { x: 'parameters (% of the model, log scale)', y: view.metric, yFormat: v => fmt.score(v) }, hover);

@@ -15,12 +15,13 @@ PG.views.cell = {
     const result = el('details', { id: 'result', open: true }, el('summary', {}, 'Result JSON'), resultPre);
     const history = el('div', { id: 'history' });
     const title = el('h1', {}, 'cell ', el('span', { class: 'mono' }, cellId));
+    const devLossKey = el('span', { hidden: true }, el('span', { class: 'key evalloss' }), 'dev loss');
     root.append(crumbs, title, head,
       el('div', { class: 'cols' },
         el('section', { class: 'side' }, el('h2', {}, 'Spec'), spec, el('h2', {}, 'Budget'), budget),
         el('section', { class: 'grow' }, el('h2', {}, 'Training curve'), svg,
           el('p', { class: 'legend' }, el('span', { class: 'key loss' }), 'training loss per logging step ',
-            el('span', { class: 'key eval' }), 'dev metric per evaluation (right axis) ', el('span', { class: 'key evalloss' }), 'dev loss'),
+            el('span', { class: 'key eval' }), 'dev metric per evaluation (right axis) ', devLossKey),
           curveInfo)),
       history, result);
 
@@ -42,11 +43,12 @@ PG.views.cell = {
       curve.total = v.total;
       curve.live = v.live;
       const loss = curve.points.filter(p => p.kind === 'loss'), evals = curve.points.filter(p => p.kind === 'evaluation');
+      devLossKey.hidden = !evals.some(p => p.name === 'loss');
       // While it runs, the x axis spans the whole run (total steps), so the line visibly grows towards the right.
       PG.plot.curve(svg, loss, evals, v.live && v.progress ? v.progress.totalSteps : 0);
       const pr = v.progress;
       curveInfo.textContent = v.run === 0 ? 'No curve reported for this cell.'
-        : `${v.live ? 'live' : 'final'} curve of run ${v.run}, attempt ${v.attempt}: ${loss.length} loss points, ${evals.length} evaluations` +
+        : `${v.live ? 'live' : 'final'} curve of run ${v.run}, attempt ${v.attempt}: ${loss.length} loss points, ${evals.length} evaluation point${evals.length === 1 ? '' : 's'}` +
           (pr ? ` · step ${fmt.int(pr.step)} / ${fmt.int(pr.totalSteps)}, loss ${PG.num(pr.loss).toFixed(4)}, ${fmt.int(pr.examplesPerSecond)} examples/s` : '') +
           (v.worker ? ` · ${v.worker}` : '') + (v.updatedAtUtc ? ` · updated ${fmt.ago(v.updatedAtUtc)}` : '');
       curveInfo.dataset.live = v.live;

@@ -107,7 +107,7 @@ PG.views.sweep = {
           el('div', { class: 'meta' },
             el('span', { id: 'eta' }, eta), ' · ', `${fmt.duration(s.computeSeconds)} compute spent`,
             s.remainingComputeSeconds !== null && s.remainingComputeSeconds !== undefined ? ` · ${fmt.duration(s.remainingComputeSeconds)} to go` : '',
-            ` · ${s.workers} live workers · submitted ${fmt.date(s.submittedAtUtc)}`,
+            ` · ${s.workers} live worker${s.workers === 1 ? '' : 's'} · submitted ${fmt.date(s.submittedAtUtc)}`,
             s.isCancelled ? el('b', { class: 'warn' }, ' · cancelled') : '',
             s.boards && s.boards.length ? el('span', {}, ' · leaderboards: ', s.boards.map(b => el('a', { href: '#/board/' + encodeURIComponent(b), class: 'board-link' }, b + ' '))) : '')]);
         fillFacets(page.facets);

@@ -29,7 +29,7 @@ PG.views.sweeps = {
             s.waiting && s.waiting.length ? el('div', { class: 'warn' }, s.waiting.map(w => `waiting: ${w.cells} cells: ${w.reason}`).join('; ')) : null),
           el('td', { class: 'num eta' }, eta(s)),
           el('td', { class: 'num' }, fmt.duration(s.computeSeconds)),
-          el('td', { class: 'num' }, s.remainingComputeSeconds === null || s.remainingComputeSeconds === undefined ? '—' : fmt.duration(s.remainingComputeSeconds)));
+          el('td', { class: 'num' }, s.remainingComputeSeconds === null || s.remainingComputeSeconds === undefined || s.pending + s.running === 0 ? '—' : fmt.duration(s.remainingComputeSeconds)));
         const tiers = (s.tiers || []).map(t => el('tr', { class: 'tier-row', dataset: { sweepId: s.sweepId, tier: t.label } },
           el('td', { class: 'tier-label' }, 'tier ', el('b', {}, t.label)),
           el('td', {}),
