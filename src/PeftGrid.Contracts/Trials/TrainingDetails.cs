@@ -72,4 +72,13 @@ public sealed record TrainingDetails
     [Id(29)] public IReadOnlyList<string> DroppedRows { get; init; } = [];
     /// <summary>How many rows of the split files were left out (see <see cref="DroppedRows"/>).</summary>
     [Id(30)] public int DroppedRowCount { get; init; }
+    /// <summary>The precision the trial trained in (<see cref="TrainingPrecisions.Name"/>: <c>fp32</c>, <c>bf16</c>, <c>fp16</c>).</summary>
+    [Id(31)] public string Precision { get; init; } = "fp32";
+    /// <summary>True when the frozen base was stored in the training precision's dtype (<see cref="TrainingProfile.LowPrecisionBase"/>).</summary>
+    [Id(32)] public bool LowPrecisionBase { get; init; }
+    /// <summary>fp16 only: optimizer steps skipped because the scaled gradients overflowed (dynamic loss scaling backs off and
+    /// retries with the next batch; not a failure). 0 otherwise.</summary>
+    [Id(33)] public long OverflowSkippedSteps { get; init; }
+    /// <summary>fp16 only: the dynamic loss scale at the end of training; null otherwise.</summary>
+    [Id(34)] public double? FinalLossScale { get; init; }
 }

@@ -39,14 +39,24 @@ public sealed record TrainingProfile
     /// example as max(source, target) length (PAPER.md §3.5, fairseq <c>batch_by_size</c>); null = the task's default (en-ro:
     /// batches by tokens at the trainer's default; XSum: batches of <see cref="BatchSize"/> sentences).</summary>
     [Id(8)] public int? MaxTokensPerBatch { get; init; }
+    /// <summary>Numeric precision of training (<see cref="TrainingPrecision"/>; <c>--precision</c>, grid key <c>precision</c>). Default
+    /// <see cref="TrainingPrecision.Fp32"/>; part of the cell id only when not fp32 (<c>;p=bf16</c>), so older ids stay stable.</summary>
+    [Id(9)] public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+    /// <summary>Mixed precision only: store the frozen base (every parameter that is not trained) in the training precision's dtype,
+    /// halving its memory; trainable parameters stay float32 master copies. Default false; part of the cell id only when true
+    /// (<c>;lpb=1</c>). Invalid with <see cref="TrainingPrecision.Fp32"/>.</summary>
+    [Id(10)] public bool LowPrecisionBase { get; init; }
 
     /// <summary>The canonical text form used in cell ids, e.g. <c>e=1;n=20000;v=;t=128;b=32;lr=</c>
-    /// (<c>;plr=…</c>, <c>;tt=…</c>, <c>;tok=…</c> appended only when set, so older cell ids stay stable).</summary>
+    /// (<c>;plr=…</c>, <c>;tt=…</c>, <c>;tok=…</c>, <c>;p=…</c> (precision not fp32), <c>;lpb=1</c> appended only when set, so
+    /// older cell ids stay stable).</summary>
     public string Canonical() => string.Create(CultureInfo.InvariantCulture,
         $"e={Epochs};n={MaxTrainExamples};v={MaxEvalExamples};t={MaxLength};b={BatchSize};lr={LearningRate:R}")
         + (PrefixLearningRate is { } plr ? string.Create(CultureInfo.InvariantCulture, $";plr={plr:R}") : "")
         + (MaxTargetLength is { } tt ? string.Create(CultureInfo.InvariantCulture, $";tt={tt}") : "")
-        + (MaxTokensPerBatch is { } tok ? string.Create(CultureInfo.InvariantCulture, $";tok={tok}") : "");
+        + (MaxTokensPerBatch is { } tok ? string.Create(CultureInfo.InvariantCulture, $";tok={tok}") : "")
+        + (Precision != TrainingPrecision.Fp32 ? $";p={TrainingPrecisions.Name(Precision)}" : "")
+        + (LowPrecisionBase ? ";lpb=1" : "");
 }
 
 /// <summary>
