@@ -40,7 +40,12 @@ public static class TorchRuntime
 /// <param name="Blas">The BLAS state: library, version, the code path it dispatches to, whether PeftGrid changed it.</param>
 /// <param name="Threads">torch's intra-op thread count after the call.</param>
 /// <param name="Warnings">One line each for a slow path detected and not fixed (printed by the CLI, logged by a silo).</param>
-public sealed record RuntimeReport(CpuFeatures Cpu, BlasStatus Blas, int Threads, IReadOnlyList<string> Warnings);
+public sealed record RuntimeReport(CpuFeatures Cpu, BlasStatus Blas, int Threads, IReadOnlyList<string> Warnings)
+{
+    /// <summary>One summary line (CPU, BLAS and code path, threads), e.g. <c>AMD EPYC (AuthenticAMD), Intel oneMKL 2024.2 (in
+    /// libtorch_cpu), code path AVX512_E1 (PeftGrid dispatch fix), 2 threads</c>.</summary>
+    public string Summary => $"{Cpu.ModelName} ({Cpu.Vendor}), {Blas}, {Threads} threads";
+}
 
 /// <summary>The CPU BLAS libtorch calls for fp32 GEMM.</summary>
 /// <param name="Library">E.g. <c>Intel oneMKL 2024.2 (in libtorch_cpu)</c>, or <c>none found</c>.</param>
