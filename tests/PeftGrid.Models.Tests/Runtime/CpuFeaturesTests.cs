@@ -15,7 +15,9 @@ public class CpuFeaturesTests
         var flags = Field("flags").Split(' ').ToHashSet();
         var cpu = CpuFeatures.Current;
         Assert.Equal(Field("vendor_id"), cpu.Vendor);
-        Assert.Equal(Field("model name"), cpu.ModelName);
+        // Not the model name: a hypervisor may answer CPUID's brand leaves differently from what the kernel recorded at boot (this
+        // machine: "Oxide Virtual Turin-like Processor" from CPUID vs "AMD EPYC" in /proc/cpuinfo).
+        Assert.False(string.IsNullOrWhiteSpace(cpu.ModelName));
         Assert.Equal(Environment.ProcessorCount, cpu.LogicalCores);
         Assert.Equal(flags.Contains("avx2") && flags.Contains("fma"), cpu.Avx2);
         Assert.Equal(new[] { "avx512f", "avx512bw", "avx512vl", "avx512dq" }.All(flags.Contains), cpu.Avx512);
@@ -34,6 +36,7 @@ public class CpuFeaturesTests
         Assert.True(cpu.Avx512);
         Assert.True(cpu.Avx2);
         Assert.False(cpu.IsIntel);
-        Assert.StartsWith("AMD EPYC", cpu.ModelName);
+        Assert.False(cpu.Avx512Fp16); // Zen 5 has no AVX512_FP16 and no AMX: fp16 matmul has no fast kernel here
+        Assert.False(cpu.AmxBf16);
     }
 }
