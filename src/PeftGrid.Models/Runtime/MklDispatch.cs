@@ -34,7 +34,8 @@ public static class MklDispatch
     /// <summary>
     /// Loads libtorch (no GEMM runs), finds libtorch_cpu.so in this process and, with <see cref="MklDispatchMode.Auto"/> on a non-Intel
     /// x86 CPU with AVX-512, redirects its <see cref="VendorCheck"/> slot (<see cref="PltSlot"/>); then reads MKL's code path
-    /// (<c>mkl_serv_cbwr_get_auto_branch</c>). Must run before MKL's first GEMM in the process: MKL caches its dispatch. Never throws:
+    /// (<c>mkl_serv_cpu_detect</c>, 0 = vendor-neutral, and <c>mkl_serv_cbwr_get_auto_branch</c> for the name). Must run before MKL's
+    /// first GEMM in the process: MKL caches its dispatch then (checked: a fix applied later is reported as not applied). Never throws:
     /// a step that fails leaves MKL as shipped and <see cref="BlasStatus.Note"/> says why.
     /// </summary>
     public static BlasStatus Apply(MklDispatchMode mode)
@@ -65,12 +66,16 @@ public static class MklDispatch
                 note = $"dispatch fix not applied: {e.Message}";
             }
         }
+        // mkl_serv_cpu_detect is cached at MKL's first GEMM (0 = the vendor-neutral path, 7 = AVX-512 on Zen 5 with the fix), while
+        // cbwr_get_auto_branch is recomputed per call: a fix applied after a GEMM shows branch 14 but detect 0, and GEMM stays slow.
         var branch = Call(handle, "mkl_serv_cbwr_get_auto_branch");
         var detect = Call(handle, "mkl_serv_cpu_detect");
-        var fast = branch is 12 or 14;
+        var codePath = detect == 0 ? "AUTO" : BranchName(branch);
+        var fast = codePath is "AVX512" or "AVX512_E1";
         if (patched && !fast) note = "vendor check redirected, but MKL had already chosen its code path (a GEMM ran before TorchRuntime.Initialize)";
         else if (patched) note = $"vendor check {VendorCheck} redirected";
-        return new BlasStatus(library, $"{BranchName(branch)}", patched && fast, $"{note}{(note.Length > 0 ? "; " : "")}mkl_serv_cpu_detect={detect}");
+        return new BlasStatus(library, codePath, patched && fast,
+            $"{note}{(note.Length > 0 ? "; " : "")}mkl_serv_cbwr_get_auto_branch={branch}, mkl_serv_cpu_detect={detect}");
     }
 
     /// <summary>MKL's name (<c>MKL_CBWR_*</c> in mkl_cbwr.h) of a code-path branch number; <c>AUTO</c> is the vendor-neutral choice

@@ -12,8 +12,8 @@ public static class RuntimeWarnings
         var warnings = new List<string>();
         if (!cpu.IsIntel && cpu.Avx512 && blas.Library.Contains("MKL", StringComparison.Ordinal) && !blas.DispatchFixApplied)
         {
-            var why = mode == MklDispatchMode.Off ? $"{MklDispatch.EnvironmentVariable}=off" : blas.Note;
-            warnings.Add($"MKL runs its AVX2 path on this {cpu.Vendor} CPU: fp32 GEMM at ~45 %; set {MklDispatch.EnvironmentVariable}=auto ({why})");
+            var advice = mode == MklDispatchMode.Off ? $"; set {MklDispatch.EnvironmentVariable}=auto" : $" ({blas.Note})";
+            warnings.Add($"MKL runs its AVX2 path on this {(cpu.IsAmd ? "AMD" : cpu.Vendor)} CPU: fp32 GEMM at ~45 %{advice}");
         }
         if (threads > cpu.LogicalCores)
         {

@@ -52,7 +52,7 @@ public sealed record RuntimeReport(CpuFeatures Cpu, BlasStatus Blas, int Threads
 /// <param name="CodePath">MKL's code-path branch (<see cref="MklDispatch.BranchName"/>), e.g. <c>AVX512_E1</c>, or <c>AUTO</c> (the
 /// vendor-neutral path MKL takes on a non-Intel CPU).</param>
 /// <param name="DispatchFixApplied">True when PeftGrid made MKL take its AVX-512 path on a non-Intel CPU (<see cref="MklDispatch"/>).</param>
-/// <param name="Note">What was done or why not, and MKL's raw <c>mkl_serv_cpu_detect</c> value; empty when nothing to say.</param>
+/// <param name="Note">What was done or why not, and MKL's raw <c>mkl_serv_cbwr_get_auto_branch</c> and <c>mkl_serv_cpu_detect</c> values.</param>
 public sealed record BlasStatus(string Library, string CodePath, bool DispatchFixApplied, string Note = "")
 {
     /// <inheritdoc />

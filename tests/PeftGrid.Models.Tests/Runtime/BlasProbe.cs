@@ -9,14 +9,15 @@ namespace PeftGrid.Models.Tests.Runtime;
 /// <summary>
 /// The test assembly's entry point, for tests that need a fresh process (MKL caches its dispatch at the first GEMM, which the test
 /// host may already have run): <c>dotnet exec PeftGrid.Models.Tests.dll blas-probe</c> calls <see cref="TorchRuntime.Initialize"/>,
-/// multiplies a [256,384]×[384,512] fp32 pair and prints one JSON line (code path, fix applied, max relative error vs float64,
+/// (with <c>gemm-first</c>, after one GEMM) multiplies a [256,384]×[384,512] fp32 pair and prints one JSON line (code path, fix applied, max relative error vs float64,
 /// and a GFLOP/s figure of a 1024² sgemm for information only).
 /// </summary>
 public static class BlasProbe
 {
     public static int Main(string[] args)
     {
-        if (args is not ["blas-probe"]) return 2;
+        if (args is not ["blas-probe", ..]) return 2;
+        if (args is [_, "gemm-first"]) torch.ones(64, 64).matmul(torch.ones(64, 64)).Dispose(); // MKL dispatches before the fix
         var report = TorchRuntime.Initialize();
         torch.manual_seed(12);
         using var a = torch.randn(256, 384);
@@ -29,14 +30,16 @@ public static class BlasProbe
         return 0;
     }
 
-    /// <summary>Runs the probe in a child process with <paramref name="environment"/> added.</summary>
-    public static ProbeResult Run(params (string Name, string Value)[] environment)
+    /// <summary>Runs the probe in a child process with <paramref name="environment"/> added (<paramref name="gemmFirst"/>: one GEMM
+    /// before <see cref="TorchRuntime.Initialize"/>).</summary>
+    public static ProbeResult Run(bool gemmFirst, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
         foreach (var arg in new[] { "exec", typeof(BlasProbe).Assembly.Location, "blas-probe" }) start.ArgumentList.Add(arg);
+        if (gemmFirst) start.ArgumentList.Add("gemm-first");
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEnd();

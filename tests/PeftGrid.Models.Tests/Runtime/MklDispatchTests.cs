@@ -29,7 +29,7 @@ public class MklDispatchTests(ITestOutputHelper output)
     public void AutoMakesMklTakeItsAvx512PathOnAmdAndGemmStaysExact()
     {
         if (!AmdWithAvx512) return; // Intel: nothing to fix; no AVX-512: no faster path
-        var result = BlasProbe.Run((MklDispatch.EnvironmentVariable, "auto"));
+        var result = BlasProbe.Run(false, (MklDispatch.EnvironmentVariable, "auto"));
         output.WriteLine(result.ToString());
         Assert.StartsWith("Intel oneMKL 2024.2", result.Library);
         Assert.Equal("AVX512_E1", result.CodePath);
@@ -42,11 +42,23 @@ public class MklDispatchTests(ITestOutputHelper output)
     public void OffLeavesMklOnItsVendorNeutralPathAndWarns()
     {
         if (!AmdWithAvx512) return;
-        var result = BlasProbe.Run((MklDispatch.EnvironmentVariable, "off"));
+        var result = BlasProbe.Run(false, (MklDispatch.EnvironmentVariable, "off"));
         output.WriteLine(result.ToString());
         Assert.Equal("AUTO", result.CodePath);
         Assert.False(result.DispatchFixApplied);
         Assert.InRange(result.RelativeError, 0, 1e-4);
-        Assert.Contains(result.Warnings, w => w.StartsWith("MKL runs its AVX2 path on this AuthenticAMD CPU", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.StartsWith("MKL runs its AVX2 path on this AMD CPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AFixAfterMklsFirstGemmIsReportedAsNotApplied()
+    {
+        if (!AmdWithAvx512) return;
+        var result = BlasProbe.Run(true, (MklDispatch.EnvironmentVariable, "auto"));
+        output.WriteLine(result.ToString());
+        Assert.Equal("AUTO", result.CodePath);
+        Assert.False(result.DispatchFixApplied);
+        Assert.Contains("MKL had already chosen its code path", result.Note);
+        Assert.Contains(result.Warnings, w => w.StartsWith("MKL runs its AVX2 path on this AMD CPU", StringComparison.Ordinal));
     }
 }
