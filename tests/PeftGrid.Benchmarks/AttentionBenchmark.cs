@@ -15,7 +15,7 @@ namespace PeftGrid.Benchmarks;
 /// with a padding mask [B, 1, 1, T] (last quarter of odd rows padded). Shapes: MiniLM GLUE B = 32, H = 12, T = 64, d_h = 32, and
 /// XSum-length T = 512 (B = 16, the seq2seq benchmark's batch). Settings: fp32 without dropout (CPU flash kernel), fp32 with attention
 /// dropout 0.1 in training (SDPA falls back to its math path), bf16 without dropout. The median of N timed iterations after the
-/// warmup, explicit and fused alternating (drift falls on both). Usage: <c>attention [--iters N] [--warmup N] [--threads N] [--out FILE]</c>.
+/// warmup, explicit and fused alternating (drift falls on both). Usage: <c>attention [--iters N] [--warmup N] [--threads N] [--tokens 64,512] [--out FILE]</c>.
 /// </summary>
 public static class AttentionBenchmark
 {
@@ -48,7 +48,8 @@ public static class AttentionBenchmark
         torch.set_num_threads(threads);
         var rows = new List<Row>();
         Console.WriteLine($"{"B",3} {"H",3} {"T",4} {"d_h",4} {"dtype",9} {"drop",5} | {"explicit f+b",12} {"fused f+b",10} {"×",6} | {"explicit fwd",12} {"fused fwd",10} {"×",6}");
-        foreach (var (b, t) in new[] { (32, 64), (16, 512) })
+        var tokens = (Arg("--tokens") ?? "64,512").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToHashSet();
+        foreach (var (b, t) in new[] { (32, 64), (16, 512) }.Where(x => tokens.Contains(x.Item2)))
         {
             foreach (var (dtype, dropout) in new[] { (ScalarType.Float32, 0.0), (ScalarType.Float32, 0.1), (ScalarType.BFloat16, 0.0) })
             {
