@@ -15,6 +15,7 @@ public static class Program
             case "train": return TrainBenchmark.Run(args[1..]);
             case "seq2seq": return Seq2SeqBenchmark.Run(args[1..]);
             case "curve": return CurveBenchmark.Run(args[1..]);
+            case "attention": return AttentionBenchmark.Run(args[1..]);
             case "dashboard": return await DashboardBenchmark.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine("usage: PeftGrid.Benchmarks train ... | seq2seq [--steps N] [--threads N] [--methods a;b] [--out FILE] | curve [--runs N] [--steps N] [--warmup N] [--threads N] [--out FILE] | grid [--redis CONN] [--cells N] [--workers W] [--batch B] [--out FILE] | dashboard [--cells N] [--requests N] [--out FILE]");

@@ -19,7 +19,7 @@ public sealed class BartAttention : Module
     private readonly SeamLinear v_proj;
     private readonly SeamLinear q_proj;
     private readonly SeamLinear out_proj;
-    private readonly Dropout dropout;
+    private readonly double attentionDropout;
     private readonly int heads;
 
     /// <summary>Creates the attention named <paramref name="name"/> (<c>self_attn</c> or <c>encoder_attn</c>) at <paramref name="sites"/>.</summary>
@@ -31,7 +31,7 @@ public sealed class BartAttention : Module
         v_proj = new SeamLinear("v_proj", d, d);
         q_proj = new SeamLinear("q_proj", d, d);
         out_proj = new SeamLinear("out_proj", d, d);
-        dropout = nn.Dropout(config.AttentionDropout);
+        attentionDropout = config.AttentionDropout;
         Sites = sites;
         RegisterComponents();
     }
@@ -52,7 +52,7 @@ public sealed class BartAttention : Module
     public Tensor Forward(Tensor x, Tensor? memory, Tensor mask, AdapterPass pass, LayerKv? cache)
     {
         using var scope = NewDisposeScope();
-        var ctx = CachedAttention.Heads(q_proj, k_proj, v_proj, Sites, heads, x, memory, mask, dropout.forward, pass, cache);
+        var ctx = CachedAttention.Heads(q_proj, k_proj, v_proj, Sites, heads, x, memory, mask, new AttentionDropout(attentionDropout, training), pass, cache);
         return CachedAttention.Output(out_proj, Sites, ctx, x, pass).MoveToOuterDisposeScope();
     }
 }

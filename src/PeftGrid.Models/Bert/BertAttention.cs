@@ -13,7 +13,7 @@ public sealed class BertSelfAttention : Module
     private readonly SeamLinear query;
     private readonly SeamLinear key;
     private readonly SeamLinear value;
-    private readonly Dropout dropout;
+    private readonly double attentionDropout;
 
     /// <summary>Creates the projections (d → d).</summary>
     public BertSelfAttention(EncoderConfig config) : base("self")
@@ -22,7 +22,7 @@ public sealed class BertSelfAttention : Module
         query = new SeamLinear("query", d, d);
         key = new SeamLinear("key", d, d);
         value = new SeamLinear("value", d, d);
-        dropout = nn.Dropout(config.AttentionDropout);
+        attentionDropout = config.AttentionDropout;
         RegisterComponents();
     }
 
@@ -32,8 +32,8 @@ public sealed class BertSelfAttention : Module
     public SeamLinear Key => key;
     /// <summary>W_v.</summary>
     public SeamLinear Value => value;
-    /// <summary>Dropout on attention probabilities.</summary>
-    public Tensor Dropout(Tensor p) => dropout.forward(p);
+    /// <summary>Dropout on attention probabilities: [attention_probs_dropout_prob] while this module is training, none in eval.</summary>
+    public AttentionDropout Dropout => new(attentionDropout, training);
 }
 
 /// <summary>W_o, dropout, residual, LayerNorm (HF keys <c>{attention|crossattention}.output.{dense,LayerNorm}</c>).</summary>

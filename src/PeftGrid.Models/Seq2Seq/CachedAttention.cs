@@ -21,11 +21,11 @@ public static class CachedAttention
     /// <param name="x">Query-side input [B, T, d].</param>
     /// <param name="memory">Null for self-attention (keys/values from <paramref name="x"/>), else the encoder states [B, S, d] (cross-attention).</param>
     /// <param name="mask">Additive mask [B or 1, 1, T or 1, S_total] (<see cref="Causal"/>, <see cref="Padding"/>).</param>
-    /// <param name="dropout">Dropout on attention probabilities.</param>
+    /// <param name="dropout">Dropout on attention probabilities (probability and training flag).</param>
     /// <param name="pass">The forward pass (adapters).</param>
     /// <param name="cache">Null, or this layer's cache: self keys/values are appended, cross keys/values computed once.</param>
     public static Tensor Heads(SeamLinear wq, SeamLinear wk, SeamLinear wv, AttentionSites sites, int heads, Tensor x, Tensor? memory,
-        Tensor mask, Func<Tensor, Tensor> dropout, AdapterPass pass, LayerKv? cache)
+        Tensor mask, AttentionDropout dropout, AdapterPass pass, LayerKv? cache)
     {
         using var scope = NewDisposeScope();
         var (b, t) = (x.shape[0], x.shape[1]);

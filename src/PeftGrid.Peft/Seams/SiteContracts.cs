@@ -36,9 +36,9 @@ public interface IAttentionAdapter
     /// <param name="k">Keys [B, H, S, d_h].</param>
     /// <param name="v">Values [B, H, S, d_h].</param>
     /// <param name="mask">Additive mask [B, 1, 1, S] (0 keep, large negative drop).</param>
-    /// <param name="dropout">The attention's dropout on probabilities.</param>
+    /// <param name="dropout">The attention's dropout on probabilities (probability and training flag, for fused attention's dropout_p).</param>
     /// <param name="pass">The forward pass, for values computed once per pass (<see cref="AdapterPass.Memo"/>).</param>
-    Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, Func<Tensor, Tensor> dropout, AdapterPass pass);
+    Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, AttentionDropout dropout, AdapterPass pass);
 }
 
 /// <summary>

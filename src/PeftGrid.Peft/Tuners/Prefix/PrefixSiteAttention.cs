@@ -14,7 +14,7 @@ namespace PeftGrid.Peft.Tuners.Prefix;
 public sealed class PrefixSiteAttention(PrefixEncoder encoder, int index, PrefixUse use) : IAttentionAdapter
 {
     /// <inheritdoc />
-    public Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, Func<Tensor, Tensor> dropout, AdapterPass pass)
+    public Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, AttentionDropout dropout, AdapterPass pass)
     {
         using var scope = NewDisposeScope();
         var (heads, headDim) = (q.shape[1], q.shape[3]);

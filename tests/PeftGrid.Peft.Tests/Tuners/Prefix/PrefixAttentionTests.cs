@@ -1,3 +1,4 @@
+using PeftGrid.Peft.Seams;
 using PeftGrid.Peft.Tuners.Prefix;
 using TorchSharp;
 using Xunit;
@@ -16,7 +17,7 @@ public class PrefixAttentionTests
         var q = torch.randn(b, h, t, dh); var k = torch.randn(b, h, t, dh); var v = torch.randn(b, h, t, dh);
         var pk = torch.randn(h, l, dh); var pv = torch.randn(h, l, dh);
         var mask = torch.zeros(b, 1, 1, t); mask[1, .., .., 3..] = -1e9f;
-        var concat = PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.Concat, x => x);
+        var concat = PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.Concat, AttentionDropout.None);
 
         // Independent computation of Eq. 7–9 per head: h = softmax(qKᵀ)V, Δh = softmax(qP_kᵀ)P_v, λ = Σe^{qP_kᵀ} / (Σe^{qP_kᵀ} + Σe^{qKᵀ}).
         var scale = 1 / Math.Sqrt(dh);
@@ -28,9 +29,9 @@ public class PrefixAttentionTests
         var lambda = ePre / (ePre + eSeq);
         var gated = (1 - lambda) * hOut + lambda * delta;
         Assert.True(TinyModels.MaxDiff(concat, gated) <= Tolerance);
-        Assert.True(TinyModels.MaxDiff(PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.Gated, x => x), gated) <= Tolerance);
-        Assert.True(TinyModels.MaxDiff(PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.Add, x => x), hOut + delta) <= Tolerance);
-        Assert.True(TinyModels.MaxDiff(PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.ReluAdd, x => x),
+        Assert.True(TinyModels.MaxDiff(PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.Gated, AttentionDropout.None), gated) <= Tolerance);
+        Assert.True(TinyModels.MaxDiff(PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.Add, AttentionDropout.None), hOut + delta) <= Tolerance);
+        Assert.True(TinyModels.MaxDiff(PrefixAttention.Attend(q, k, v, mask, pk, pv, PrefixUse.ReluAdd, AttentionDropout.None),
             hOut + torch.matmul(torch.nn.functional.relu(pre), pv.unsqueeze(0))) <= Tolerance);
     }
 
