@@ -20,7 +20,7 @@ namespace PeftGrid.Tasks.Training;
 /// AdamW moments unchanged); the learning-rate schedule still advances, since it is indexed by batch (so the planned
 /// decay to 0 at the last batch holds whatever is skipped). Skips are counted (<see cref="TrainOutcome.SkippedSteps"/>),
 /// and <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> skips in a row end the run as diverged.
-/// Dropout lives in the model (train mode during training). Each step runs in its own dispose scope.
+/// Dropout lives in the model (train mode during training). Each step runs in its own dispose scope, inside a no-GC region (<see cref="NoGcStep"/>: a TorchSharp Scalar race).
 /// The training curve (<see cref="CurveRecorder"/>: the mean loss of every logging interval, every dev metric of every epoch's
 /// evaluation) is built from the per-step loss already read to the host, and returned in <see cref="TrainOutcome.Curve"/>.
 /// Mixed precision (<see cref="TrainerOptions.Precision"/> bf16/fp16): the task's loss forward and every evaluation (generation
@@ -92,6 +92,7 @@ public static class Trainer
                     if (cancellationToken.IsCancellationRequested) { status = TrainStatus.Cancelled; break; }
                     float lossValue;
                     trainClock.Start();
+                    using (NoGcStep.Enter())
                     using (var scope = torch.NewDisposeScope())
                     {
                         Tensor loss;
