@@ -26,6 +26,7 @@ public static class Evaluator
             using var noGrad = torch.no_grad();
             foreach (var indices in batcher.EvalOrder())
             {
+                using var noGc = NoGcStep.Enter();
                 using var scope = torch.NewDisposeScope();
                 var batch = batcher.Collate(indices);
                 var (ids, types, mask, _) = batch.ToTensors(device);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PeftGrid.Client.Grids;
+using PeftGrid.Contracts.Trials;
 using Xunit;
 
 namespace PeftGrid.Client.Tests.Grids;
@@ -49,6 +50,8 @@ public sealed class GridParserTests
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "profile": {"epoch": 1} }""", "$.profile.epoch", "unknown field")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "failurePolicy": {"maxAttempts": 0} }""", "$.failurePolicy.maxAttempts", "≥ 1")]
     [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"] }""", "$.methods", "required field is missing")]
+    [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "profile": {"precision": "fp8"} }""", "$.profile.precision", "precision must be one of fp32, bf16, fp16 (got 'fp8')")]
+    [InlineData("""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "profile": {"lowPrecisionBase": true} }""", "$.profile.lowPrecisionBase", "needs precision bf16 or fp16 (got fp32)")]
     public void BadFieldsNameTheirPath(string json, string path, string message)
     {
         var e = Assert.Throws<GridFormatException>(() => GridParser.Parse(json));
@@ -145,5 +148,16 @@ public sealed class GridParserTests
         Assert.Equal(2, x.Request.Cells.Count);
         Assert.Contains("method=mam[l=*,r=*,s=2,mid=800]|budget=0.5|", x.Request.Cells[0].Canonical());
         Assert.Contains("method=mam[l=12,r=12,s=2,mid=800]|budget=0.5|", x.Request.Cells[1].Canonical());
+    }
+
+    [Fact]
+    public void PrecisionIsAProfileKeyAndEntersTheCellIdOnlyWhenNotFp32()
+    {
+        static TrialSpec Cell(string profile) => Assert.Single(GridParser.Expand(GridParser.Parse(
+            $$"""{ "tasks": ["sst2"], "models": ["minilm"], "methods": ["lora-attn"], "profile": {{profile}} }""")).Request.Cells);
+        Assert.Equal(Cell("{}").CellId, Cell("""{ "precision": "fp32" }""").CellId);
+        var bf16 = Cell("""{ "precision": "bf16", "lowPrecisionBase": true }""");
+        Assert.Equal((TrainingPrecision.Bf16, true), (bf16.Profile.Precision, bf16.Profile.LowPrecisionBase));
+        Assert.EndsWith("|e=1;n=;v=;t=128;b=32;lr=;p=bf16;lpb=1", bf16.Canonical());
     }
 }
