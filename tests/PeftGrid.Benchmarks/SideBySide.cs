@@ -23,8 +23,9 @@ public static class SideBySide
     public sealed record PythonRow(string Method, long TrainableWithHead, long TrainableWithoutHead, double StepMilliseconds,
         string Torch, int Threads, string Blas);
 
-    /// <summary>One method's side-by-side figures (ms are medians over rounds; null = not run).</summary>
-    public sealed record Line(string Method, string Spec, double? PeftGridFp32Ms, double? PeftGridBf16Ms, double PyTorchFp32Ms,
+    /// <summary>One method's side-by-side figures (ms are medians over rounds; null = not run); <c>Modifications</c> is the solved
+    /// configuration handed to the script (JSON), so a row can be re-run with train_reference.py alone.</summary>
+    public sealed record Line(string Method, string Spec, string Modifications, double? PeftGridFp32Ms, double? PeftGridBf16Ms, double PyTorchFp32Ms,
         double? RatioFp32, double? RatioBf16, double? GflopsFp32, double? PercentBestFp32, double? GflopsBf16, double? PercentBestBf16,
         long PeftGridTrainable, long PyTorchTrainable, IReadOnlyList<TrainBenchmark.Row> PeftGridRuns, IReadOnlyList<PythonRow> PyTorchRuns);
 
@@ -46,7 +47,7 @@ public static class SideBySide
                 foreach (var p in precisions.Skip(1)) ours.Add(TrainBenchmark.RunChild(method, steps, warmup, threads, p, lowPrecisionBase));
                 Console.Error.WriteLine($"{method}: round {round + 1}/{rounds} done");
             }
-            lines.Add(Summarize(method, config.Spec, ours, theirs, matmul));
+            lines.Add(Summarize(method, config.Spec, Modifications(config), ours, theirs, matmul));
         }
         Print(lines, matmul);
         var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
@@ -60,7 +61,7 @@ public static class SideBySide
         return lines.Any(l => l.PeftGridTrainable != l.PyTorchTrainable) ? 1 : 0;
     }
 
-    private static Line Summarize(string method, string spec, List<TrainBenchmark.Row> ours, List<PythonRow> theirs, MatmulReference matmul)
+    private static Line Summarize(string method, string spec, string modifications, List<TrainBenchmark.Row> ours, List<PythonRow> theirs, MatmulReference matmul)
     {
         static double? Median(IEnumerable<double> xs) { var s = xs.Order().ToList(); return s.Count == 0 ? null : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
         var fp32 = Median(ours.Where(r => r.Precision == "fp32").Select(r => r.StepMilliseconds));
@@ -68,7 +69,7 @@ public static class SideBySide
         var py = Median(theirs.Select(r => r.StepMilliseconds))!.Value;
         var flops = ours[0].ModelFlopsPerStep;
         double? Gflops(double? ms) => ms is { } m ? flops / (m / 1000) / 1e9 : null;
-        return new Line(method, spec, fp32, bf16, py, py / fp32, py / bf16, Gflops(fp32), 100 * Gflops(fp32) / matmul.BestFp32, Gflops(bf16),
+        return new Line(method, spec, modifications, fp32, bf16, py, py / fp32, py / bf16, Gflops(fp32), 100 * Gflops(fp32) / matmul.BestFp32, Gflops(bf16),
             100 * Gflops(bf16) / matmul.BestAny, ours[0].TrainableWithHead, theirs[0].TrainableWithHead, ours, theirs);
     }
 
@@ -87,10 +88,12 @@ public static class SideBySide
 
     private static readonly JsonSerializerOptions ModificationJson = new() { Converters = { new JsonStringEnumConverter() } };
 
+    private static string Modifications(PeftConfig config) => JsonSerializer.Serialize(config.Modifications, ModificationJson);
+
     private static PythonRow RunPython(string python, string script, string method, PeftConfig config, int steps, int warmup, int threads)
     {
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { script, "--method", method, "--backbone", config.Backbone.ToString(), "--mods", JsonSerializer.Serialize(config.Modifications, ModificationJson),
+        foreach (var a in new[] { script, "--method", method, "--backbone", config.Backbone.ToString(), "--mods", Modifications(config),
             "--steps", $"{steps}", "--warmup", $"{warmup}", "--threads", $"{threads}" }) start.ArgumentList.Add(a);
         start.Environment["OMP_NUM_THREADS"] = $"{threads}";
         start.Environment["OPENBLAS_NUM_THREADS"] = $"{threads}";

@@ -83,7 +83,7 @@ class Layer(nn.Module):
                 self.lora["fc1"], self.lora["fc2"] = Lora(D, D_FF, m), Lora(D_FF, D, m)
             elif form == "ReluBottleneck" and rep in ("Attention", "Ffn"):
                 self.adapters[rep] = Bottleneck(m)
-            elif form == "PrefixSoftmax" and rep == "Attention" and m.get("Gate", "Concat") == "Concat":
+            elif form == "PrefixSoftmax" and rep in ("Attention", "HeadAttention") and m.get("Gate", "Concat") == "Concat":
                 pass  # keys/values come from the model's PrefixEncoder
             else:
                 raise SystemExit(f"train_reference.py: modification {m.get('Name')} ({rep}, {form}) is not implemented here")
