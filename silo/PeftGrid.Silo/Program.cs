@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PeftGrid.Client;
+using PeftGrid.Models.Runtime;
 using PeftGrid.Silo.Hosting;
 
 namespace PeftGrid.Silo;
@@ -22,6 +23,14 @@ public static class Program
         {
             host = SiloHost.Build(args);
             var health = host.Services.GetRequiredService<IConfiguration>().GetSection($"{SiloSettings.Section}:Health").Get<HealthSettings>();
+            var settings = host.Services.GetRequiredService<IConfiguration>();
+            if (settings[$"{SiloSettings.Section}:Runner"] is null or "torch")
+            {
+                // Before any trial's first GEMM: MKL's CPU dispatch (TorchRuntime); the summary and each slow-path warning go to the log.
+                var runtime = TorchRuntime.Initialize();
+                await Console.Out.WriteLineAsync($"peftgrid-silo: torch runtime: {runtime.Summary}");
+                foreach (var warning in runtime.Warnings) await Console.Error.WriteLineAsync($"peftgrid-silo: warning: {warning}");
+            }
             probes = await SiloOperations.StartProbeListenerAsync(host.Services, health ?? new HealthSettings());
             await host.StartAsync();
         }

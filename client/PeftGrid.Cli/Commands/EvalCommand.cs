@@ -30,6 +30,7 @@ public static class EvalCommand
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             if (parse.GetValue(threads) is < 1) throw new ArgumentException($"--threads must be ≥ 1; got {parse.GetValue(threads)}");
+            CliRuntime.Prepare(parse.GetValue(threads));
             var score = AdapterEvaluator.Evaluate(parse.GetValue(adapter)!, parse.GetValue(task), parse.GetValue(data), parse.GetValue(maxEval), parse.GetValue(threads));
             if (parse.GetValue(json))
             {

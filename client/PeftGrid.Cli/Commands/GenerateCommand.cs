@@ -228,8 +228,8 @@ public static class GenerateCommand
             if (parse.GetValue(threads) is { } t)
             {
                 if (t < 1) throw new ArgumentException($"--threads must be ≥ 1; got {t}");
-                torch.set_num_threads(t);
             }
+            CliRuntime.Prepare(parse.GetValue(threads));
             var request = new Request(parse.GetValue(model)!, parse.GetValue(adapter), ReadInputs(parse.GetValue(input)!), options, parse.GetValue(tokenizer),
                 parse.GetValue(sourceLang), parse.GetValue(targetLang), parse.GetValue(maxSource), parse.GetValue(batch))
             {

@@ -53,6 +53,7 @@ public static class SweepRunCommand
             {
                 throw new ArgumentException("--dashboard serves an embedded cluster's dashboard; for a running cluster use `peftgrid dashboard` (or the silos' own)");
             }
+            if (!onCluster && p.GetValue(runner) == "torch") CliRuntime.Prepare(null); // the embedded silo trains in this process
             await using var cluster = onCluster ? null : await EmbeddedCluster.StartAsync(new EmbeddedClusterOptions
             {
                 DataRoot = dataRoot, RunnerKind = p.GetValue(runner)!,

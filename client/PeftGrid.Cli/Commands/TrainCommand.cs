@@ -87,6 +87,7 @@ public static class TrainCommand
             var dataRoot = Tasks.Data.DataRoot.Resolve(parse.GetValue(data));
             var plan = TrialPlan.Create(spec, dataRoot); // bad input → one-line error, exit 1
             var asJson = parse.GetValue(json);
+            CliRuntime.Prepare(parse.GetValue(threads));
             using var execution = asJson || Console.IsOutputRedirected
                 ? await Task.Run(() => Execute(spec, dataRoot, parse.GetValue(threads), null, ct), ct)
                 : await RunWithProgress(spec, plan, dataRoot, parse.GetValue(threads), ct);

@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using System.Text;
+
 namespace PeftGrid.Models.Runtime;
 
 /// <summary>
@@ -18,12 +22,50 @@ namespace PeftGrid.Models.Runtime;
 public sealed record CpuFeatures(string Vendor, string ModelName, int LogicalCores, bool Avx2, bool Avx512, bool Avx512Bf16,
     bool AmxBf16, bool Avx512Fp16, bool AmxFp16)
 {
-    /// <summary>This process's CPU (read once).</summary>
-    public static CpuFeatures Current => throw new NotImplementedException("issue 12: blas helper");
+    private static readonly Lazy<CpuFeatures> Detected = new(Detect);
+
+    /// <summary>This process's CPU (read once, with CPUID; feature flags also require the OS to save the registers, as .NET's
+    /// <c>IsSupported</c> checks).</summary>
+    public static CpuFeatures Current => Detected.Value;
 
     /// <summary>True for an AMD CPU (<c>AuthenticAMD</c>).</summary>
     public bool IsAmd => Vendor == "AuthenticAMD";
 
     /// <summary>True for an Intel CPU (<c>GenuineIntel</c>).</summary>
     public bool IsIntel => Vendor == "GenuineIntel";
+
+    private static CpuFeatures Detect()
+    {
+        var cores = Environment.ProcessorCount;
+        if (!X86Base.X64.IsSupported)
+        {
+            var arch = RuntimeInformation.ProcessArchitecture.ToString();
+            return new CpuFeatures(arch, arch, cores, false, false, false, false, false, false);
+        }
+        var (_, b0, c0, d0) = X86Base.CpuId(0, 0);
+        var vendor = Ascii(b0, d0, c0);
+        var (maxExt, _, _, _) = X86Base.CpuId(unchecked((int)0x80000000), 0);
+        var brand = new StringBuilder();
+        if ((uint)maxExt >= 0x80000004)
+        {
+            for (var leaf = 0x80000002u; leaf <= 0x80000004u; leaf++)
+            {
+                var (a, b, c, d) = X86Base.CpuId(unchecked((int)leaf), 0);
+                brand.Append(Ascii(a, b, c, d));
+            }
+        }
+        var (_, _, _, edx70) = X86Base.CpuId(7, 0);
+        var (eax71, _, _, _) = X86Base.CpuId(7, 1);
+        var avx512 = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512F.VL.IsSupported && Avx512DQ.IsSupported;
+        // AMX tiles also need the OS to enable XTILEDATA; .NET does not report it, so AMX bits count only with AVX-512 present.
+        return new CpuFeatures(vendor, brand.ToString().TrimEnd('\0').Trim(), cores,
+            System.Runtime.Intrinsics.X86.Avx2.IsSupported && Fma.IsSupported, avx512,
+            Avx512Bf16: avx512 && Bit(eax71, 5), AmxBf16: avx512 && Bit(edx70, 22),
+            Avx512Fp16: avx512 && Bit(edx70, 23), AmxFp16: avx512 && Bit(eax71, 21));
+    }
+
+    private static bool Bit(int register, int bit) => (register & (1 << bit)) != 0;
+
+    private static string Ascii(params int[] registers) =>
+        Encoding.ASCII.GetString(registers.SelectMany(BitConverter.GetBytes).ToArray());
 }

@@ -36,7 +36,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         {
             using var meter = PeakMemoryMeter.Start();
             var data = task.Load(plan);
-            torch.set_num_threads(run.Threads ?? Environment.ProcessorCount);
+            PeftGrid.Models.Runtime.TorchRuntime.Initialize(run.Threads); // BLAS dispatch (before the first GEMM) and threads
             var device = torch.device(run.Device);
             torch.manual_seed(spec.Seed);
             model = models.Create(plan);

@@ -1,4 +1,5 @@
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Models.Runtime;
 using PeftGrid.Models.Seq2Seq;
 using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Adapters;
@@ -56,7 +57,7 @@ public static class AdapterEvaluator
         if (maxEvalExamples is { } v && v < dev.Count) dev = dev.Take(v).ToList();
         var encoder = WordPieceEncoder.MiniLm();
         var devSet = encoder.EncodeAll(dev, info.MaxLength);
-        torch.set_num_threads(threads ?? Environment.ProcessorCount);
+        TorchRuntime.Initialize(threads);
         var (model, _) = AdapterFiles.Load(adapterFolder);
         using (model)
         {
@@ -90,7 +91,7 @@ public static class AdapterEvaluator
         {
             throw new ArgumentException($"task '{plan.Task.Name}' is not a seq2seq task; seq2seq tasks: {string.Join(", ", Seq2SeqTaskSettings.All.Select(s => s.Entry.Name))}");
         }
-        torch.set_num_threads(threads ?? Environment.ProcessorCount);
+        TorchRuntime.Initialize(threads);
         var data = new Seq2SeqTask().Load(plan);
         var (model, _) = AdapterFiles.LoadSeq2Seq(adapterFolder);
         using (model)

@@ -1,9 +1,11 @@
 using System.Reflection;
+using PeftGrid.Models.Runtime;
 using TorchSharp;
 
 namespace PeftGrid.Tasks.Runner;
 
-/// <summary>Library versions recorded in every result (torchsharp, libtorch, tokenizers, peftgrid, dotnet, os).</summary>
+/// <summary>Library versions recorded in every result (torchsharp, libtorch, tokenizers, peftgrid, dotnet, os, threads, and the cpu
+/// model and the CPU BLAS with its code path, as <see cref="TorchRuntime.Initialize"/> found them).</summary>
 public static class RuntimeVersions
 {
     /// <summary>Name → version.</summary>
@@ -16,6 +18,8 @@ public static class RuntimeVersions
         ["dotnet"] = Environment.Version.ToString(),
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
         ["threads"] = SafeThreads(),
+        ["cpu"] = $"{CpuFeatures.Current.ModelName} ({CpuFeatures.Current.Vendor})",
+        ["blas"] = TorchRuntime.Last?.Blas.ToString() ?? "unknown (TorchRuntime.Initialize not called)",
     };
 
     private static string Version(Assembly assembly) =>
