@@ -14,7 +14,7 @@ namespace PeftGrid.Cli.Commands;
 /// <summary>
 /// <c>peftgrid train --task sst2|mnli|xsum|wmt16-en-ro [--model minilm|minilm2minilm|bart-large|mbart-large-cc25] --method SPEC
 /// [--budget P%] [--data DIR] [--seed S] [--epochs E] [--max-train-examples N] [--max-length T] [--max-target-length T]
-/// [--max-tokens-per-batch N] [--lr LR] [--out FILE] [--save-adapter DIR] [--json]</c>: one trial in this process (DESIGN.md §6)
+/// [--max-tokens-per-batch N] [--lr LR] [--precision fp32|bf16|fp16] [--low-precision-base] [--out FILE] [--save-adapter DIR] [--json]</c>: one trial in this process (DESIGN.md §6)
 /// with a live progress bar, a final table (<see cref="TrainReport"/>) and the result JSON. The model defaults by the task's kind
 /// (<see cref="DefaultModel"/>), the max length by the task (<see cref="DefaultMaxLength"/>). Exit codes: 0 succeeded, 1 bad input
 /// or failure (one line on stderr), 2 diverged or cancelled (the result is still written).
@@ -60,14 +60,20 @@ public static class TrainCommand
         var batch = new Option<int>("--batch-size") { Description = "sequences per batch", DefaultValueFactory = _ => 32 };
         var lr = new Option<double?>("--lr") { Description = "peak learning rate (default: the method's, see README 'Training')" };
         var prefixLr = new Option<double?>("--prefix-lr") { Description = "peak learning rate of the prefix encoder (prefix, mam, mh-pa, …; default: a tenth of the peak rate)" };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "training precision: fp32, bf16 (autocast; CPUs with AVX512_BF16/AMX or CUDA) or fp16 (autocast + loss scaling; CUDA, AVX512_FP16/AMX-FP16)",
+            DefaultValueFactory = _ => "fp32",
+        };
+        var lowPrecisionBase = new Option<bool>("--low-precision-base") { Description = "with bf16/fp16: store the frozen base in that dtype (half its memory)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: processor count)" };
         var output = new Option<string?>("--out") { Description = "write the result JSON here" };
         var saveAdapter = new Option<string?>("--save-adapter") { Description = "write adapter_model.safetensors + adapter_config.json to this folder" };
         var json = new Option<bool>("--json") { Description = "print the result JSON instead of the table (no progress bar)" };
         var command = new Command("train", "Train and evaluate one configuration on a GLUE, XSum or WMT16 en-ro task in this process")
         {
-            task, model, method, budget, data, seed, epochs, maxTrain, maxEval, maxLength, maxTarget, maxTokens, batch, lr, prefixLr, threads, output,
-            saveAdapter, json,
+            task, model, method, budget, data, seed, epochs, maxTrain, maxEval, maxLength, maxTarget, maxTokens, batch, lr, prefixLr, precision, lowPrecisionBase,
+            threads, output, saveAdapter, json,
         };
         command.SetAction((parse, ct) => CliErrors.Guard(async () =>
         {
@@ -82,6 +88,7 @@ public static class TrainCommand
                     MaxLength = parse.GetValue(maxLength) ?? DefaultMaxLength(taskName), BatchSize = parse.GetValue(batch),
                     LearningRate = parse.GetValue(lr), PrefixLearningRate = parse.GetValue(prefixLr),
                     MaxTargetLength = parse.GetValue(maxTarget), MaxTokensPerBatch = parse.GetValue(maxTokens),
+                    Precision = TrainingPrecisions.Parse(parse.GetValue(precision)!), LowPrecisionBase = parse.GetValue(lowPrecisionBase),
                 },
             };
             var dataRoot = Tasks.Data.DataRoot.Resolve(parse.GetValue(data));

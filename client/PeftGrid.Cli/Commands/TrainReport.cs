@@ -51,6 +51,11 @@ public static class TrainReport
             if (t.MaxTargetLength is { } target) table.AddRow("maxTargetLength", I(target));
             if (t.MaxTokensPerBatch is { } tokens) table.AddRow("maxTokensPerBatch", I(tokens));
             if (t.LabelSmoothing > 0) table.AddRow("labelSmoothing", F(t.LabelSmoothing, "G"));
+            if (t.Precision != "fp32")
+            {
+                table.AddRow("precision", t.Precision + (t.LowPrecisionBase ? ", frozen base in " + t.Precision : "")
+                    + (t.FinalLossScale is { } scale ? $", loss scale {F(scale, "G")}, {I(t.OverflowSkippedSteps)} overflow steps skipped" : ""));
+            }
             table.AddRow("steps", I(t.Steps));
             var primary = TaskCatalog.TryFind(result.Task)?.PrimaryMetric ?? "accuracy";
             if (t.EpochAccuracies.Count > 0)

@@ -183,10 +183,29 @@ public static class GridParser
                 "prefixLearningRate" => p with { PrefixLearningRate = OptionalRate(f.Value, path) },
                 "maxTargetLength" => p with { MaxTargetLength = GridJson.OptionalInt(f.Value, path, 4) },
                 "maxTokensPerBatch" => p with { MaxTokensPerBatch = GridJson.OptionalInt(f.Value, path, 8) },
-                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate, prefixLearningRate, maxTargetLength, maxTokensPerBatch)"),
+                "precision" => p with { Precision = Precision(f.Value, path) },
+                "lowPrecisionBase" => p with { LowPrecisionBase = f.Value.ValueKind is JsonValueKind.True or JsonValueKind.False ? f.Value.GetBoolean()
+                    : throw new GridFormatException(path, $"expected true or false, got {GridJson.Describe(f.Value)}") },
+                _ => throw new GridFormatException(path, "unknown field (known: epochs, maxTrainExamples, maxEvalExamples, maxLength, batchSize, learningRate, prefixLearningRate, maxTargetLength, maxTokensPerBatch, precision, lowPrecisionBase)"),
             };
         }
+        if (p.LowPrecisionBase && p.Precision == TrainingPrecision.Fp32)
+        {
+            throw new GridFormatException($"{P}.lowPrecisionBase", "needs precision bf16 or fp16 (got fp32)");
+        }
         return p;
+    }
+
+    private static TrainingPrecision Precision(JsonElement v, string path)
+    {
+        try
+        {
+            return TrainingPrecisions.Parse(GridJson.String(v, path));
+        }
+        catch (ArgumentException e)
+        {
+            throw new GridFormatException(path, e.Message);
+        }
     }
 
     private static double? OptionalRate(JsonElement v, string path) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Models.Runtime;
 using PeftGrid.Peft.Adapters;
 using PeftGrid.Peft.Catalog;
 using PeftGrid.Tasks.Runner;
@@ -13,7 +14,9 @@ namespace PeftGrid.Tasks.Pipeline;
 /// Runs one trial of a task kind in this process from two injected parts: the task definition reads and tokenizes the splits
 /// and knows the loss and the metrics; the model factory loads the pretrained model with what the task needs and applies the
 /// configuration. In between, the executor seeds torch with the trial's seed, moves the model to the device, trains with
-/// <see cref="Trainer"/> (per-role rates from the plan), and writes the result with its <see cref="TrainingDetails"/> and training curve. Holds
+/// <see cref="Trainer"/> (per-role rates from the plan; the profile's precision: autocast, and with
+/// <see cref="TrainingProfile.LowPrecisionBase"/> the frozen base stored in the low dtype after PEFT is applied and before the trainable
+/// parameters are collected, <see cref="LowPrecisionBase"/>), and writes the result with its <see cref="TrainingDetails"/> and training curve. Holds
 /// <see cref="TorchProcessState.Gate"/> while it uses torch's process-global random state.
 /// </summary>
 /// <typeparam name="TModel">The model the task trains.</typeparam>
@@ -41,8 +44,13 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
             torch.manual_seed(spec.Seed);
             model = models.Create(plan);
             model.to(device);
+            var options = task.Options(plan) with { Precision = spec.Profile.Precision };
+            if (options.AutocastDtype is { } dtype)
+            {
+                CheckPrecisionSupport(device.type, dtype);
+                if (spec.Profile.LowPrecisionBase) LowPrecisionBase.Apply(model, dtype);
+            }
             var trainable = model.TrainableParameters().ToList();
-            var options = task.Options(plan);
             var outcome = Trainer.Train(model, trainable, data, options, device, run.OnStep, run.OnCurvePoints, run.CancellationToken);
 
             var budget = model.CountedBudget();
@@ -86,6 +94,14 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         }
     }
 
+    // Stub until the blas helper's PrecisionSupport.Check(DeviceType, ScalarType) is merged: it throws a one-line ArgumentException
+    // when the precision has no fast kernel on this device (CPU fp16 without AVX512_FP16/AMX-FP16, CPU bf16 without AVX-512).
+    private static void CheckPrecisionSupport(DeviceType device, ScalarType dtype)
+    {
+        _ = device;
+        _ = dtype;
+    }
+
     private static TrainingDetails Details(TrialPlan plan, ITaskData<TModel> data, TrainerOptions options, TrainOutcome outcome,
         long baselineBytes, bool trainsPrefixEncoder) => new()
     {
@@ -120,5 +136,9 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         EndLearningRate = options.EndLearningRate,
         DroppedRows = data.DroppedRows.Take(20).ToList(),
         DroppedRowCount = data.DroppedRows.Count,
+        Precision = TrainingPrecisions.Name(options.Precision),
+        LowPrecisionBase = plan.Spec.Profile.LowPrecisionBase,
+        OverflowSkippedSteps = outcome.OverflowSkippedSteps,
+        FinalLossScale = outcome.FinalLossScale,
     };
 }

@@ -94,6 +94,10 @@ public sealed record TrialPlan
         {
             throw new ArgumentException($"max tokens per batch must be at least the longest example, max(max length, max target length) = {Math.Max(profile.MaxLength, targetLength ?? 0)} (got {tpb})");
         }
+        if (profile.LowPrecisionBase && profile.Precision == TrainingPrecision.Fp32)
+        {
+            throw new ArgumentException("low precision base (--low-precision-base, grid key lowPrecisionBase) needs precision bf16 or fp16 (got fp32)");
+        }
         if (profile.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {profile.Epochs})");
         if (profile.BatchSize < 1) throw new ArgumentException($"batch size must be at least 1 (got {profile.BatchSize})");
         if (profile.MaxTrainExamples is < 1) throw new ArgumentException($"max train examples must be at least 1 (got {profile.MaxTrainExamples})");

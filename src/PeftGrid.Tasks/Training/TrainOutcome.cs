@@ -38,6 +38,11 @@ public sealed record TrainOutcome
     public long Steps { get; init; }
     /// <summary>Steps whose update was skipped because the gradient norm was NaN/inf (<see cref="Trainer.GuardedStep"/>).</summary>
     public long SkippedSteps { get; init; }
+    /// <summary>fp16 only: steps skipped because the unscaled gradients overflowed (<see cref="DynamicLossScale"/>); they are not in
+    /// <see cref="SkippedSteps"/> and do not count toward <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/>.</summary>
+    public long OverflowSkippedSteps { get; init; }
+    /// <summary>fp16 only: the loss scale at the end of training (null otherwise).</summary>
+    public double? FinalLossScale { get; init; }
     /// <summary>1-based step at which the run diverged: the step whose loss was non-finite, or the last of
     /// <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/> consecutive skipped steps (Diverged only).</summary>
     public long? DivergedAtStep { get; init; }

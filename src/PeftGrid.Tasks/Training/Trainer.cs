@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PeftGrid.Contracts.Trials;
+using PeftGrid.Models.Runtime;
 using PeftGrid.Peft.Adapters;
 using PeftGrid.Tasks.Pipeline;
 using TorchSharp;
@@ -22,6 +23,10 @@ namespace PeftGrid.Tasks.Training;
 /// Dropout lives in the model (train mode during training). Each step runs in its own dispose scope.
 /// The training curve (<see cref="CurveRecorder"/>: the mean loss of every logging interval, every dev metric of every epoch's
 /// evaluation) is built from the per-step loss already read to the host, and returned in <see cref="TrainOutcome.Curve"/>.
+/// Mixed precision (<see cref="TrainerOptions.Precision"/> bf16/fp16): the task's loss forward and every evaluation (generation
+/// included) run under <see cref="Autocast"/> on this thread; backward and the AdamW step run outside it on the float32 master
+/// parameters. fp16 scales the loss (<see cref="DynamicLossScale"/>): a step whose unscaled gradients overflow is skipped, counted in
+/// <see cref="TrainOutcome.OverflowSkippedSteps"/> and not toward <see cref="TrainerOptions.MaxConsecutiveSkippedSteps"/>.
 /// </summary>
 public static class Trainer
 {
@@ -65,6 +70,8 @@ public static class Trainer
         List<Tensor>? bestSnapshot = null;
         var window = new Queue<double>();
         long step = 0, examples = 0, tokens = 0, skipped = 0, consecutiveSkips = 0;
+        var autocast = options.AutocastDtype;
+        var scaler = options.Precision == TrainingPrecision.Fp16 ? new DynamicLossScale(options.InitialLossScale) : null;
         string? divergence = null;
         var trainClock = new Stopwatch();
         var totalClock = Stopwatch.StartNew();
@@ -87,7 +94,10 @@ public static class Trainer
                     trainClock.Start();
                     using (var scope = torch.NewDisposeScope())
                     {
-                        var (loss, batchExamples, batchTokens) = data.Loss(model, indices, device);
+                        Tensor loss;
+                        int batchExamples;
+                        long batchTokens;
+                        using (Autocast.EnterIf(device.type, autocast)) (loss, batchExamples, batchTokens) = data.Loss(model, indices, device);
                         lossValue = loss.item<float>();
                         if (!float.IsFinite(lossValue))
                         {
@@ -98,13 +108,18 @@ public static class Trainer
                             break;
                         }
                         optimizer.zero_grad();
-                        loss.backward();
+                        (scaler?.ScaleLoss(loss) ?? loss).backward();
                         var factor = schedule.Factor(step);
                         for (var g = 0; g < groups.Count; g++) groups[g].LearningRate = baseRates[g] * factor;
-                        var applied = GuardedStep(optimizer, tensors, options.MaxGradNorm).Applied;
+                        var overflow = scaler is not null && !scaler.Unscale(tensors);
+                        scaler?.Update(overflow);
                         step++;
-                        consecutiveSkips = applied ? 0 : consecutiveSkips + 1;
-                        if (!applied) skipped++;
+                        if (!overflow)
+                        {
+                            var applied = GuardedStep(optimizer, tensors, options.MaxGradNorm).Applied;
+                            consecutiveSkips = applied ? 0 : consecutiveSkips + 1;
+                            if (!applied) skipped++;
+                        }
                         examples += batchExamples;
                         tokens += batchTokens;
                         lossSum += lossValue;
@@ -129,7 +144,8 @@ public static class Trainer
                 if (status != TrainStatus.Completed || epoch == options.Epochs - 1) curve.FlushLoss(); // the last, partial interval
                 if (status != TrainStatus.Completed) break;
 
-                var metrics = data.Evaluate(model, device);
+                IReadOnlyDictionary<string, double> metrics;
+                using (Autocast.EnterIf(device.type, autocast)) metrics = data.Evaluate(model, device);
                 var score = metrics.TryGetValue(data.SelectionMetric, out var value) ? value
                     : throw new InvalidOperationException($"the task's evaluation has no '{data.SelectionMetric}' (its selection metric); it has: {string.Join(", ", metrics.Keys)}");
                 scores.Add(score);
@@ -151,7 +167,10 @@ public static class Trainer
                 }
             }
             if (bestSnapshot is not null) Restore(parameters, bestSnapshot);
-            if (best.Epoch > 0 && status == TrainStatus.Completed) best.Metrics = data.FinalEvaluate(model, device, best.Metrics);
+            if (best.Epoch > 0 && status == TrainStatus.Completed)
+            {
+                using (Autocast.EnterIf(device.type, autocast)) best.Metrics = data.FinalEvaluate(model, device, best.Metrics);
+            }
         }
         finally
         {
@@ -164,7 +183,8 @@ public static class Trainer
         {
             Status = status, PrimaryMetric = data.PrimaryMetric, SelectionMetric = data.SelectionMetric, EpochScores = scores,
             EpochMetrics = epochMetrics, BestEpoch = best.Epoch, BestScore = best.Score, BestMetrics = best.Metrics,
-            Steps = step, SkippedSteps = skipped, DivergedAtStep = divergedAt, DivergenceReason = divergence,
+            Steps = step, SkippedSteps = skipped, OverflowSkippedSteps = scaler?.OverflowSteps ?? 0, FinalLossScale = scaler?.Scale,
+            DivergedAtStep = divergedAt, DivergenceReason = divergence,
             TrainSeconds = trainClock.Elapsed.TotalSeconds,
             TotalSeconds = totalClock.Elapsed.TotalSeconds, ExamplesPerSecond = examples / seconds,
             TokensPerSecond = tokens / seconds, FinalLoss = epochLoss, Curve = curve.Points,

@@ -1,4 +1,6 @@
+using PeftGrid.Contracts.Trials;
 using PeftGrid.Peft.Adapters;
+using static TorchSharp.torch;
 
 namespace PeftGrid.Tasks.Training;
 
@@ -41,6 +43,22 @@ public sealed record TrainerOptions
     public double EndLearningRate { get; init; }
     /// <summary>Label smoothing ε of a token cross-entropy (PAPER.md §3.5: 0.1 for XSum and en-ro); read by the task's loss.</summary>
     public double LabelSmoothing { get; init; }
+    /// <summary>Numeric precision (<see cref="TrainingPrecision"/>): <c>Fp32</c> (default) trains in float32; <c>Bf16</c>/<c>Fp16</c> run
+    /// every forward pass (training loss and evaluation) under autocast in that dtype with float32 master parameters, and <c>Fp16</c>
+    /// scales the loss dynamically (<see cref="DynamicLossScale"/>).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+    /// <summary>fp16 only: the first loss scale (GradScaler's <c>init_scale</c>, default 2^16); growth 2 every 2000 clean steps, backoff 0.5.</summary>
+    public double InitialLossScale { get; init; } = 65536.0;
+    /// <summary>The autocast dtype of <see cref="Precision"/>: BFloat16, Float16, or null for fp32 (no autocast).</summary>
+    public ScalarType? AutocastDtype => AutocastDtypeOf(Precision);
+
+    /// <summary>The autocast dtype of <paramref name="precision"/>: BFloat16, Float16, or null for fp32.</summary>
+    public static ScalarType? AutocastDtypeOf(TrainingPrecision precision) => precision switch
+    {
+        TrainingPrecision.Bf16 => ScalarType.BFloat16,
+        TrainingPrecision.Fp16 => ScalarType.Float16,
+        _ => null,
+    };
     /// <summary>Seed for data order (the caller seeds torch before building the model).</summary>
     public int Seed { get; init; } = 42;
 }

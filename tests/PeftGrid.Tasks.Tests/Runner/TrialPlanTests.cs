@@ -36,4 +36,19 @@ public class TrialPlanTests
         Assert.Equal("max length 514 is beyond roberta-base's 512 positions (max_position_embeddings 514 minus the padding offset 2); allowed: at most 512",
             CellCheck.Refusal("sst2", "roberta-base", "lora-attn", null, 514));
     }
+
+    [Fact]
+    public void Precision_enters_the_cell_id_only_when_not_fp32_and_a_low_precision_base_needs_bf16_or_fp16()
+    {
+        var fp32 = Spec(64);
+        var bf16 = fp32 with { Profile = fp32.Profile with { Precision = TrainingPrecision.Bf16 } };
+        var lpb = fp32 with { Profile = fp32.Profile with { Precision = TrainingPrecision.Fp16, LowPrecisionBase = true } };
+        Assert.Equal("e=1;n=;v=;t=64;b=32;lr=", fp32.Profile.Canonical());
+        Assert.Equal("e=1;n=;v=;t=64;b=32;lr=;p=bf16", bf16.Profile.Canonical());
+        Assert.Equal("e=1;n=;v=;t=64;b=32;lr=;p=fp16;lpb=1", lpb.Profile.Canonical());
+        Assert.NotEqual(fp32.CellId, bf16.CellId);
+        Assert.Equal(TrainingPrecision.Bf16, TrialPlan.Create(bf16, TestData.Root).Spec.Profile.Precision);
+        var e = Assert.Throws<ArgumentException>(() => TrialPlan.Create(fp32 with { Profile = fp32.Profile with { LowPrecisionBase = true } }, TestData.Root));
+        Assert.Equal("low precision base (--low-precision-base, grid key lowPrecisionBase) needs precision bf16 or fp16 (got fp32)", e.Message);
+    }
 }
