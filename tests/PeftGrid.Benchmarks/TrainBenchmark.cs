@@ -54,6 +54,9 @@ public static class TrainBenchmark
             return 0;
         }
         foreach (var warning in runtime.Warnings) Console.WriteLine($"warning: {warning}");
+        var precisions = Arg("--reference") is not null && Arg("--precision") is null ? [TrainingPrecision.Fp32, TrainingPrecision.Bf16] : new[] { precision };
+        if (precisions.Contains(TrainingPrecision.Bf16)
+            && PrecisionSupport.Check(DeviceType.CPU, ScalarType.BFloat16, runtime.Cpu) is { } slow) Console.WriteLine($"warning: {slow}"); // throws without a bf16 kernel
         var methods = (Arg("--methods") ?? string.Join(',', DefaultMethods)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var matmul = MatmulReference.Measure(threads);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -61,7 +64,7 @@ public static class TrainBenchmark
         if (Arg("--reference") is { } python)
         {
             return SideBySide.Run(python, methods, steps, warmup, threads, int.Parse(Arg("--rounds") ?? "2", CultureInfo.InvariantCulture),
-                Arg("--precision") is null ? [TrainingPrecision.Fp32, TrainingPrecision.Bf16] : [precision], lowPrecisionBase, matmul, runtime,
+                precisions, lowPrecisionBase, matmul, runtime,
                 Arg("--out") ?? "train-side-by-side.json");
         }
         var rows = methods.Select(m => RunChild(m, steps, warmup, threads, precision, lowPrecisionBase)).ToList();
