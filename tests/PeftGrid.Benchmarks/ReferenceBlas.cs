@@ -39,6 +39,11 @@ public sealed record MatmulReference(double LibtorchFp32, double LibtorchBf16, d
         return new MatmulReference(fp32, bf16, open, note);
     }
 
+    /// <summary>The per-figure maximum of two measurements (e.g. before and after the training children), so one noisy moment
+    /// does not lower the denominator.</summary>
+    public static MatmulReference Max(MatmulReference x, MatmulReference y) => new(Math.Max(x.LibtorchFp32, y.LibtorchFp32),
+        Math.Max(x.LibtorchBf16, y.LibtorchBf16), x.OpenBlasFp32 is { } a && y.OpenBlasFp32 is { } b ? Math.Max(a, b) : x.OpenBlasFp32 ?? y.OpenBlasFp32, x.Note);
+
     private static double Gflops(Action gemm)
     {
         for (var i = 0; i < 3; i++) gemm();

@@ -29,12 +29,13 @@ public static class SideBySide
         double? RatioFp32, double? RatioBf16, double? GflopsFp32, double? PercentBestFp32, double? GflopsBf16, double? PercentBestBf16,
         long PeftGridTrainable, long PyTorchTrainable, IReadOnlyList<TrainBenchmark.Row> PeftGridRuns, IReadOnlyList<PythonRow> PyTorchRuns);
 
-    /// <summary>Runs the comparison, prints the table and writes <paramref name="output"/>; returns the exit code (1 on a count mismatch).</summary>
+    /// <summary>Runs the comparison, prints the table and writes <paramref name="output"/>; returns the exit code (1 on a count mismatch).
+    /// <paramref name="measureMatmul"/> is called once after the runs (the best matmul, <see cref="MatmulReference"/>).</summary>
     public static int Run(string python, IReadOnlyList<string> methods, int steps, int warmup, int threads, int rounds,
-        IReadOnlyList<TrainingPrecision> precisions, bool lowPrecisionBase, MatmulReference matmul, RuntimeReport runtime, string output)
+        IReadOnlyList<TrainingPrecision> precisions, bool lowPrecisionBase, Func<MatmulReference> measureMatmul, RuntimeReport runtime, string output)
     {
+        var pending = new List<(string Method, string Spec, string Modifications, List<TrainBenchmark.Row> Ours, List<PythonRow> Theirs)>();
         var script = Path.Combine(AppContext.BaseDirectory, "reference", "train_reference.py");
-        var lines = new List<Line>();
         foreach (var method in methods)
         {
             var config = TrainBenchmark.Resolve(method);
@@ -47,8 +48,10 @@ public static class SideBySide
                 foreach (var p in precisions.Skip(1)) ours.Add(TrainBenchmark.RunChild(method, steps, warmup, threads, p, lowPrecisionBase));
                 Console.Error.WriteLine($"{method}: round {round + 1}/{rounds} done");
             }
-            lines.Add(Summarize(method, config.Spec, Modifications(config), ours, theirs, matmul));
+            pending.Add((method, config.Spec, Modifications(config), ours, theirs));
         }
+        var matmul = measureMatmul();
+        var lines = pending.Select(p => Summarize(p.Method, p.Spec, p.Modifications, p.Ours, p.Theirs, matmul)).ToList();
         Print(lines, matmul);
         var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
         File.WriteAllText(output, JsonSerializer.Serialize(new
