@@ -113,16 +113,21 @@ public static class TrainBenchmark
     internal static Row RunChild(string method, int steps, int warmup, int threads, TrainingPrecision precision, bool lowPrecisionBase)
     {
         var self = Environment.GetCommandLineArgs()[0];
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) { start.FileName = "dotnet"; start.ArgumentList.Add(self); }
         else start.FileName = Environment.ProcessPath!;
         foreach (var a in new[] { "train", "--single", method, "--steps", $"{steps}", "--warmup", $"{warmup}", "--threads", $"{threads}",
             "--precision", TrainingPrecisions.Name(precision) }) start.ArgumentList.Add(a);
         if (lowPrecisionBase) start.ArgumentList.Add("--low-precision-base");
         using var child = Process.Start(start)!;
+        var errors = child.StandardError.ReadToEndAsync();
         var text = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
-        if (child.ExitCode != 0) throw new InvalidOperationException($"benchmark child for {method} ({TrainingPrecisions.Name(precision)}) exited with {child.ExitCode}");
+        if (child.ExitCode != 0)
+        {
+            var cause = errors.Result.Split('\n').FirstOrDefault(l => l.Length > 0 && !l.StartsWith("warning", StringComparison.Ordinal)) ?? "no stderr";
+            throw new InvalidOperationException($"benchmark child for {method} ({TrainingPrecisions.Name(precision)}) exited with {child.ExitCode}: {cause}");
+        }
         return JsonSerializer.Deserialize<Row>(text.Trim().Split('\n')[^1])!;
     }
 
