@@ -45,7 +45,7 @@ public static class AttentionBenchmark
         string? Arg(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
         int Int(string name, int fallback) => int.Parse(Arg(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var (iters, warmup, threads) = (Int("--iters", 10), Int("--warmup", 2), Int("--threads", 2));
-        torch.set_num_threads(threads);
+        PeftGrid.Models.Runtime.TorchRuntime.Initialize(threads);
         var rows = new List<Row>();
         Console.WriteLine($"{"B",3} {"H",3} {"T",4} {"d_h",4} {"dtype",9} {"drop",5} | {"explicit f+b",12} {"fused f+b",10} {"×",6} | {"explicit fwd",12} {"fused fwd",10} {"×",6}");
         var tokens = (Arg("--tokens") ?? "64,512").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToHashSet();

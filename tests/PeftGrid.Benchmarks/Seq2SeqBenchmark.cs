@@ -77,7 +77,7 @@ public static class Seq2SeqBenchmark
         var genBatch = IntArg("--gen-batch", 4);
         var genMax = IntArg("--gen-max-length", 60);
         var data = Arg("--data") ?? DataRoot();
-        torch.set_num_threads(threads);
+        PeftGrid.Models.Runtime.TorchRuntime.Initialize(threads);
         if (Arg("--single") is { } single)
         {
             Console.WriteLine(JsonSerializer.Serialize(MeasureTraining(single, steps, warmup, budget, data)));

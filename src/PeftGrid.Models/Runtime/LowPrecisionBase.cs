@@ -11,6 +11,8 @@ namespace PeftGrid.Models.Runtime;
 /// <c>param.data = param.to(dtype)</c> and <c>Module._apply</c> do). Trainable parameters stay float32 master copies. Call it after
 /// PEFT is applied (so what is frozen is known) and before the trainable parameters are collected; train under
 /// <see cref="Autocast"/> so mixed-dtype ops (a float32 LoRA or bias next to a bf16 weight) run in one precision.
+/// Exception: a <c>LayerNorm</c> with a trainable parameter (BitFit trains its bias) keeps its frozen one in float32 — libtorch's
+/// <c>layer_norm</c> is not an autocast op and needs weight and bias in one dtype (2·d values per norm, under 0.1 % of the base).
 /// </summary>
 public static class LowPrecisionBase
 {
@@ -25,7 +27,8 @@ public static class LowPrecisionBase
     });
 
     /// <summary>Converts every frozen floating-point parameter and every floating-point buffer of <paramref name="module"/> (recursively)
-    /// to <paramref name="dtype"/>; tensors already in it, integer tensors and trainable parameters are left alone.</summary>
+    /// to <paramref name="dtype"/>; tensors already in it, integer tensors, trainable parameters and the frozen parameters of a
+    /// LayerNorm that trains one of its parameters are left alone.</summary>
     /// <returns>Bytes saved: Σ numel × (old element size − new element size); exactly half of the converted float32 bytes.</returns>
     /// <exception cref="ArgumentException">A dtype other than BFloat16/Float16.</exception>
     public static long Apply(nn.Module module, ScalarType dtype)
@@ -34,7 +37,11 @@ public static class LowPrecisionBase
         {
             throw new ArgumentException($"low-precision base dtype must be one of BFloat16, Float16 (got {dtype})", nameof(dtype));
         }
-        var tensors = module.parameters().Where(p => !p.requires_grad).Cast<Tensor>().Concat(module.buffers()).ToList();
+        var keep = module.modules().OfType<TorchSharp.Modules.LayerNorm>()
+            .Where(norm => norm.parameters().Any(p => p.requires_grad))
+            .SelectMany(norm => norm.parameters()).Select(p => p.Handle).ToHashSet();
+        var tensors = module.parameters().Where(p => !p.requires_grad && !keep.Contains(p.Handle)).Cast<Tensor>()
+            .Concat(module.buffers()).ToList();
         long saved = 0;
         using var noGrad = torch.no_grad();
         foreach (var t in tensors)

@@ -39,7 +39,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
         {
             using var meter = PeakMemoryMeter.Start();
             var data = task.Load(plan);
-            PeftGrid.Models.Runtime.TorchRuntime.Initialize(run.Threads); // BLAS dispatch (before the first GEMM) and threads
+            TorchRuntime.Initialize(run.Threads); // BLAS dispatch (before the first GEMM) and threads
             var device = torch.device(run.Device);
             torch.manual_seed(spec.Seed);
             model = models.Create(plan);
@@ -47,7 +47,7 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
             var options = task.Options(plan) with { Precision = spec.Profile.Precision };
             if (options.AutocastDtype is { } dtype)
             {
-                CheckPrecisionSupport(device.type, dtype);
+                PrecisionSupport.Check(device.type, dtype);
                 if (spec.Profile.LowPrecisionBase) LowPrecisionBase.Apply(model, dtype);
             }
             var trainable = model.TrainableParameters().ToList();
@@ -96,12 +96,6 @@ public sealed class TrialExecutor<TModel>(ITaskDefinition<TModel> task, IModelFa
 
     // Stub until the blas helper's PrecisionSupport.Check(DeviceType, ScalarType) is merged: it throws a one-line ArgumentException
     // when the precision has no fast kernel on this device (CPU fp16 without AVX512_FP16/AMX-FP16, CPU bf16 without AVX-512).
-    private static void CheckPrecisionSupport(DeviceType device, ScalarType dtype)
-    {
-        _ = device;
-        _ = dtype;
-    }
-
     private static TrainingDetails Details(TrialPlan plan, ITaskData<TModel> data, TrainerOptions options, TrainOutcome outcome,
         long baselineBytes, bool trainsPrefixEncoder) => new()
     {

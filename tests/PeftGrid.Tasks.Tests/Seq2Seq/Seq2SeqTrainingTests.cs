@@ -37,7 +37,7 @@ public class Seq2SeqTrainingTests(ITestOutputHelper output)
         var data = (Seq2SeqData)task.Load(plan);
         lock (TorchProcessState.Gate)
         {
-            torch.set_num_threads(Environment.ProcessorCount);
+            PeftGrid.Models.Runtime.TorchRuntime.Initialize();
             torch.manual_seed(spec.Seed);
             using var model = new Seq2SeqModelFactory().Create(plan);
             var clock = Stopwatch.StartNew();
