@@ -51,7 +51,8 @@ public class ResultJsonTests
         Assert.Equal(["learningRate", "prefixLearningRate", "epochs", "batchSize", "maxLength", "trainExamples", "evalExamples", "evalFile",
             "steps", "epochAccuracies", "finalTrainLoss", "trainOnlySeconds", "tokensPerSecond", "baselineMemoryBytes", "threads",
             "weightDecay", "warmupRatio", "maxGradNorm", "maxConsecutiveSkippedSteps", "beta1", "beta2", "epsilon", "labelSmoothing",
-            "endLearningRate", "selectionMetric", "selectionLowerIsBetter", "maxTargetLength", "maxTokensPerBatch", "epochSelectionScores", "droppedRows", "droppedRowCount"], block.EnumerateObject().Select(p => p.Name));
+            "endLearningRate", "selectionMetric", "selectionLowerIsBetter", "maxTargetLength", "maxTokensPerBatch", "epochSelectionScores", "droppedRows", "droppedRowCount",
+            "precision", "lowPrecisionBase", "overflowSkippedSteps", "finalLossScale"], block.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0.825, block.GetProperty("epochAccuracies")[1].GetDouble());
         Assert.Equal("glue/SST-2/dev.tsv", block.GetProperty("evalFile").GetString());
         var back = JsonSerializer.Deserialize<TrialResult>(json, PeftGridJson.Options)!.Training!;
