@@ -41,7 +41,7 @@ public static class MklDispatch
     public static BlasStatus Apply(MklDispatchMode mode)
     {
         _ = torch.get_num_threads(); // loads libtorch_cpu
-        var path = LoadedLibrary("libtorch_cpu.so");
+        var path = TorchLibrary.Path("libtorch_cpu.so");
         if (path is null || !NativeLibrary.TryLoad(path, out var handle))
         {
             return new BlasStatus("unknown (libtorch_cpu.so not found in /proc/self/maps)", "unknown", false, "not Linux, or libtorch not loaded");
@@ -87,14 +87,6 @@ public static class MklDispatch
         11 => "AVX512_MIC", 12 => "AVX512", 13 => "AVX512_MIC_E1", 14 => "AVX512_E1",
         var b => $"branch {b}",
     };
-
-    /// <summary>The path of the loaded shared object whose file name is <paramref name="fileName"/>, from /proc/self/maps; null if none.</summary>
-    public static string? LoadedLibrary(string fileName)
-    {
-        if (!File.Exists("/proc/self/maps")) return null;
-        return File.ReadLines("/proc/self/maps").Select(l => l.IndexOf('/') is var i and >= 0 ? l[i..] : "")
-            .FirstOrDefault(p => Path.GetFileName(p) == fileName);
-    }
 
     private static int? Call(nint handle, string name) =>
         NativeLibrary.TryGetExport(handle, name, out var fn) ? Marshal.GetDelegateForFunctionPointer<IntFunction>(fn)() : null;

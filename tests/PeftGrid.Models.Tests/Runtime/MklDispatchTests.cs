@@ -14,7 +14,7 @@ public class MklDispatchTests(ITestOutputHelper output)
     {
         if (!OperatingSystem.IsLinux()) return;
         _ = TorchSharp.torch.get_num_threads();
-        var path = MklDispatch.LoadedLibrary("libtorch_cpu.so");
+        var path = TorchLibrary.Path("libtorch_cpu.so");
         Assert.NotNull(path);
         var slots = ElfDynamicSymbols.Read(path).RelocationsOf(MklDispatch.VendorCheck);
         var slot = Assert.Single(slots);
