@@ -51,7 +51,7 @@ public static class AttentionBenchmark
         var tokens = (Arg("--tokens") ?? "64,512").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToHashSet();
         foreach (var (b, t) in new[] { (32, 64), (16, 512) }.Where(x => tokens.Contains(x.Item2)))
         {
-            foreach (var (dtype, dropout) in new[] { (ScalarType.Float32, 0.0), (ScalarType.Float32, 0.1), (ScalarType.BFloat16, 0.0) })
+            foreach (var (dtype, dropout) in new[] { (ScalarType.Float32, 0.0), (ScalarType.Float32, 0.1), (ScalarType.BFloat16, 0.0), (ScalarType.BFloat16, 0.1) })
             {
                 var row = Measure(b, 12, t, 32, dtype, dropout, iters, warmup);
                 rows.Add(row);
