@@ -10,30 +10,8 @@ namespace PeftGrid.Tasks.Tests.Training;
 /// <summary>A NaN/inf gradient with a finite loss: the step is skipped, not applied.</summary>
 public class TrainerNonFiniteTests
 {
-    private static List<EncodedExample> Task(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ =>
-        {
-            var label = random.Next(2);
-            var ids = Enumerable.Range(0, 8).Select(i => i == 0 ? 101 : label == 1 ? random.Next(10, 30) : random.Next(30, 50)).ToArray();
-            return new EncodedExample(ids, new int[8], label);
-        }).ToList();
-    }
-
-    private static readonly List<EncodedExample> TrainSet = Task(640, 1);
-    private static readonly List<EncodedExample> DevSet = Task(100, 2);
-
-    private static (TrainOutcome Outcome, ToyClassifier Model) Run(Action<TrainStepInfo, ToyClassifier> onStep, TrainerOptions? options = null)
-    {
-        torch.manual_seed(3);
-        var model = new ToyClassifier(128, 16, 2);
-        options ??= new TrainerOptions { Epochs = 1, LearningRate = 1e-2, Seed = 3 };
-        var outcome = Trainer.Train(model, model.Roles(),
-            new ClassificationData(new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0)), options, CPU,
-            info => onStep(info, model));
-        return (outcome, model);
-    }
+    private static (TrainOutcome Outcome, ToyClassifier Model) Run(Action<TrainStepInfo, ToyClassifier> onStep, TrainerOptions? options = null) =>
+        ToySeparableTask.Train(options ?? new TrainerOptions { Epochs = 1, LearningRate = 1e-2, Seed = 3 }, onStep);
 
     private static Dictionary<string, Tensor> Snapshot(ToyClassifier m) =>
         m.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());

@@ -12,28 +12,10 @@ namespace PeftGrid.Tasks.Tests.Training;
 /// loss scaler skips and counts an overflowing step without counting it toward divergence.</summary>
 public class TrainerPrecisionTests
 {
-    private static List<EncodedExample> Task(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ =>
-        {
-            var label = random.Next(2);
-            var ids = Enumerable.Range(0, 8).Select(i => i == 0 ? 101 : label == 1 ? random.Next(10, 30) : random.Next(30, 50)).ToArray();
-            return new EncodedExample(ids, new int[8], label);
-        }).ToList();
-    }
-
-    private static readonly List<EncodedExample> TrainSet = Task(640, 1);
-    private static readonly List<EncodedExample> DevSet = Task(100, 2);
-
     private static (TrainOutcome Outcome, ToyClassifier Model, List<double> Losses) Run(TrainerOptions options, Action<TrainStepInfo, ToyClassifier>? onStep = null)
     {
-        torch.manual_seed(3);
-        var model = new ToyClassifier(128, 16, 2);
         var losses = new List<double>();
-        var outcome = Trainer.Train(model, model.Roles(),
-            new ClassificationData(new LengthBucketedBatcher(TrainSet, 32, 0), new LengthBucketedBatcher(DevSet, 64, 0)), options, CPU,
-            info => { losses.Add(info.Loss); onStep?.Invoke(info, model); });
+        var (outcome, model) = ToySeparableTask.Train(options, (info, m) => { losses.Add(info.Loss); onStep?.Invoke(info, m); });
         return (outcome, model, losses);
     }
 
