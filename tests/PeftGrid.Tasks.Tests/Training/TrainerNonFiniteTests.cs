@@ -1,6 +1,3 @@
-using PeftGrid.Tasks.Batching;
-using PeftGrid.Tasks.Classification;
-using PeftGrid.Tasks.Text;
 using PeftGrid.Tasks.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,4 @@
 using PeftGrid.Contracts.Trials;
-using PeftGrid.Tasks.Batching;
-using PeftGrid.Tasks.Classification;
-using PeftGrid.Tasks.Text;
 using PeftGrid.Tasks.Training;
 using TorchSharp;
 using static TorchSharp.torch;
